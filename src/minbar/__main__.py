@@ -1,0 +1,3 @@
+from minbar.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""Relational schema (SQLAlchemy Core). Alembic migrations in ``migrations/`` create it.
+
+The full-text index is not here: it differs per database (FTS5 virtual table on SQLite, a
+tsvector table on PostgreSQL) and is owned by :mod:`minbar.store.search`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("url", Text, unique=True),
+    Column("kind", String(20), nullable=False, default="outlet"),  # feed | page | outlet
+    Column("lang", String(8)),
+    Column("every_seconds", Integer),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled_at", DateTime(timezone=True)),
+    Column("next_due_at", DateTime(timezone=True)),
+    Column("last_status", String(40)),
+    Column("last_error", Text),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    # The search keys (minbar.text.normalize): FTS5 reads them as an external-content table.
+    Column("text_norm", Text, nullable=False),
+    Column("text_stem", Text, nullable=False),
+    Column("lang", String(8)),
+    Column("lang_source", String(10)),  # "input" (explicit) | "detected"
+    Column("published", DateTime(timezone=True)),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("content_hash", String(64), nullable=False),
+    Column("duplicate_of", Integer, ForeignKey("articles.id")),
+    Column("dup_kind", String(10)),  # "exact" | "near"
+    Column("dup_similarity", Float),
+    Column("minhash", LargeBinary),
+    Column("word_count", Integer, nullable=False, default=0),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_lang", "lang"),
+    Index("ix_articles_source", "source_id"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),
+)
+
+#: MinHash LSH bands kept in the database so near-duplicate lookup is incremental and shared by
+#: every worker: an article is a candidate when any band hash collides. The band number is hashed
+#: into ``hash``, so one ``hash IN (…)`` lookup uses the primary-key index on every database.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("hash", BigInteger, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+)
+
+ingest_log = Table(
+    "ingest_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", String(36), nullable=False),
+    Column("input", Text, nullable=False),
+    Column("item", Text),
+    Column("outcome", String(20), nullable=False),  # ok | error | not_modified
+    Column("error", Text),
+    Column("ingested", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("near_duplicates", Integer, nullable=False, default=0),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_ingest_log_run", "run_id"),
+)

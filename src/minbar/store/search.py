@@ -1,0 +1,189 @@
+"""Full-text search over the normalised keys: SQLite FTS5 (bm25) or PostgreSQL tsvector.
+
+Both databases receive text that :mod:`minbar.text.normalize` already folded and split, so they
+only see space-separated tokens and return the same rows for the same query. A query token
+matches either its exact normalised form or one of its stems (``text_stem``); all query tokens must
+match (AND).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, DateTime, bindparam, text
+
+from minbar.models import SearchHit
+from minbar.text.normalize import fold_token, light_tokens, query_stems
+
+STEM_WEIGHT = 0.5
+MAX_QUERY_TOKENS = 32
+
+
+@dataclass
+class Filters:
+    lang: str | None = None
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 20
+
+
+def query_terms(query: str, lang: str | None = None) -> list[tuple[str, list[str]]]:
+    """(normalised token, stems) for each distinct query token, in order."""
+    seen: dict[str, list[str]] = {}
+    for raw in light_tokens(query)[:MAX_QUERY_TOKENS]:
+        tok = fold_token(raw)
+        if tok not in seen:
+            seen[tok] = query_stems(raw, lang)
+    return list(seen.items())
+
+
+# --- indexing --------------------------------------------------------------------------------
+
+
+def tsvector_literal(key: str, max_positions: int = 255) -> str:
+    """A tsvector in its input syntax, built from our tokens so PostgreSQL's parser (which
+    depends on the server locale) never re-tokenises Arabic or Turkish text."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for pos, tok in enumerate(key.split(), start=1):
+        plist = positions[tok]
+        if len(plist) < max_positions:
+            plist.append(min(pos, 16383))
+    return " ".join(f"'{tok}':{','.join(map(str, p))}" for tok, p in positions.items())
+
+
+def index_articles(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
+    """Add (article id, text_norm, text_stem) rows to the full-text index."""
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text("INSERT INTO articles_fts(rowid, text_norm, text_stem) VALUES (:id, :n, :s)"),
+            [{"id": i, "n": n, "s": s} for i, n, s in rows],
+        )
+    else:
+        conn.execute(
+            text(
+                "INSERT INTO articles_search(article_id, tsv_norm, tsv_stem) "
+                "VALUES (:id, CAST(:n AS tsvector), CAST(:s AS tsvector))"
+            ),
+            [{"id": i, "n": tsvector_literal(n), "s": tsvector_literal(s)} for i, n, s in rows],
+        )
+
+
+def rebuild_index(conn: Connection) -> int:
+    """Recreate the full-text index from ``articles`` (after a normaliser change)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
+        return conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
+    conn.execute(text("DELETE FROM articles_search"))
+    rows = conn.execute(text("SELECT id, text_norm, text_stem FROM articles")).all()
+    index_articles(conn, [tuple(r) for r in rows])
+    return len(rows)
+
+
+# --- querying --------------------------------------------------------------------------------
+
+
+def _fts5_quote(tok: str) -> str:
+    return '"' + tok.replace('"', '""') + '"'
+
+
+def fts5_expression(terms: list[tuple[str, list[str]]]) -> str:
+    parts = []
+    for tok, stems in terms:
+        alts = [f"text_norm : {_fts5_quote(tok)}"]
+        alts += [f"text_stem : {_fts5_quote(s)}" for s in stems]
+        parts.append("(" + " OR ".join(alts) + ")")
+    return " AND ".join(parts)
+
+
+def _tsq(lexemes: list[str], op: str) -> str:
+    return f" {op} ".join("'" + lx.replace("'", "''").replace("\\", "\\\\") + "'" for lx in lexemes)
+
+
+def _filter_sql(filters: Filters, params: dict) -> str:
+    sql = ""
+    if filters.lang:
+        sql += " AND a.lang = :lang"
+        params["lang"] = filters.lang
+    if filters.source:
+        sql += " AND lower(s.name) = lower(:source)"
+        params["source"] = filters.source
+    if filters.since:
+        sql += " AND a.published >= :since"
+        params["since"] = filters.since
+    if filters.until:
+        sql += " AND a.published < :until"
+        params["until"] = filters.until
+    return sql
+
+
+_COLUMNS = "a.id, a.url, a.title, a.lang, s.name AS source, a.published"
+
+
+def search_text(conn: Connection, query: str, filters: Filters | None = None) -> list[SearchHit]:
+    """Ranked full-text hits for ``query``; an empty query returns nothing."""
+    filters = filters or Filters()
+    terms = query_terms(query, filters.lang)
+    if not terms:
+        return []
+    params: dict = {"limit": max(1, filters.limit)}
+    where = _filter_sql(filters, params)
+    if conn.dialect.name == "sqlite":
+        params["q"] = fts5_expression(terms)
+        sql = (
+            f"SELECT {_COLUMNS}, -bm25(articles_fts, 1.0, {STEM_WEIGHT}) AS score "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            "LEFT JOIN sources s ON s.id = a.source_id "
+            f"WHERE articles_fts MATCH :q{where} ORDER BY score DESC, a.id LIMIT :limit"
+        )
+    else:
+        conds = []
+        for n, (tok, stems) in enumerate(terms):
+            params[f"t{n}"] = _tsq([tok], "|")
+            params[f"s{n}"] = _tsq(stems, "|")
+            conds.append(
+                f"(x.tsv_norm @@ CAST(:t{n} AS tsquery) OR x.tsv_stem @@ CAST(:s{n} AS tsquery))"
+            )
+        params["qn"] = _tsq([t for t, _ in terms], "|")
+        params["qs"] = _tsq(sorted({s for _, ss in terms for s in ss}), "|")
+        sql = (
+            f"SELECT {_COLUMNS}, ts_rank(x.tsv_norm, CAST(:qn AS tsquery)) + "
+            f"{STEM_WEIGHT} * ts_rank(x.tsv_stem, CAST(:qs AS tsquery)) AS score "
+            "FROM articles_search x JOIN articles a ON a.id = x.article_id "
+            "LEFT JOIN sources s ON s.id = a.source_id "
+            f"WHERE {' AND '.join(conds)}{where} ORDER BY score DESC, a.id LIMIT :limit"
+        )
+    stmt = (
+        text(sql)
+        .bindparams(
+            *[
+                bindparam(k, type_=DateTime(timezone=True))
+                for k in ("since", "until")
+                if k in params
+            ]
+        )
+        .columns(published=DateTime(timezone=True))
+    )
+    rows = conn.execute(stmt, params).all()
+    return [
+        SearchHit(
+            id=r.id,
+            url=r.url,
+            title=r.title,
+            lang=r.lang,
+            source=r.source,
+            published=_aware(r.published),
+            score=float(r.score),
+        )
+        for r in rows
+    ]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    from minbar.ingest.dates import to_utc
+
+    return to_utc(value) if value else None
