@@ -20,11 +20,46 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from minbar.config import Settings
 from minbar.ingest.dates import parse_datetime
 
+
+class UsageError(Exception):
+    pass
+
+
+class _Group(TyperGroup):
+    """Turns our errors into a message and an exit code inside the command itself, so that the
+    contract's exit codes hold however the app is invoked (console script or ``CliRunner``)."""
+
+    def invoke(self, ctx):
+        from minbar.ingest.errors import IngestError
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except UsageError as exc:
+            code, msg = 2, f"minbar: error: {exc}"
+        except IngestError as exc:
+            code, msg = 1, f"minbar: error: {exc}"
+        except Exception as exc:  # the user gets a sentence, not a traceback
+            if os.environ.get("MINBAR_DEBUG"):
+                raise
+            code = 3
+            msg = (
+                f"minbar: unexpected error: {type(exc).__name__}: {exc} "
+                "(set MINBAR_DEBUG=1 for a traceback)"
+            )
+        err.print(msg, highlight=False, markup=False)
+        raise typer.Exit(code)
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -34,13 +69,9 @@ sources_app = typer.Typer(no_args_is_help=True, help="The registry of polled fee
 app.add_typer(sources_app, name="sources")
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # soft wrap: URLs in messages stay whole
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-
-
-class UsageError(Exception):
-    pass
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -389,3 +420,7 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(3)
+
+
+# Verbs of later stages live in their own modules and register themselves on ``app``.
+import minbar.cli_matching  # noqa: E402, F401

@@ -32,6 +32,10 @@ BATCH = 500
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 MAX_RECORD_FILE = 2 * 1024**3
+#: PostgreSQL cannot index (unique canonical URL) much more than 2,700 bytes; SQLite could, so
+#: without a cap one long URL fails a whole batch on PostgreSQL only.
+MAX_URL_BYTES = 2000
+MAX_SOURCE_CHARS = 300  # sources.name is VARCHAR(300)
 
 Progress = Callable[[int], None]
 
@@ -125,7 +129,13 @@ def load_url(
 ) -> Loaded:
     if throttle:
         throttle.wait(url)
-    fetched = fetch(url, policy, etag=etag, last_modified=last_modified)
+    try:
+        fetched = fetch(url, policy, etag=etag, last_modified=last_modified)
+    except IngestError as exc:
+        if exc.input == url:
+            raise
+        # A refused or failing redirect hop: the error must name the input, not only the hop.
+        raise type(exc)(url, f"redirected to {exc.input}: {exc.reason}") from None
     if fetched.not_modified:
         return Loaded(not_modified=True, fetched=fetched)
     path = urlsplit(fetched.final_url).path.lower()
@@ -166,6 +176,20 @@ def iter_units(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
             yield raw, path
 
 
+def _check_fields(art: ArticleIn, name: str) -> None:
+    """What the database would refuse (on PostgreSQL only), refused here per article."""
+    where = f"{name} [{art.url[:200]}]" if art.url != name else name
+    for value in (art.canonical_url or "", art.url):
+        if len(value.encode("utf-8")) > MAX_URL_BYTES:
+            raise ParseError(where, f"URL is over the cap of {MAX_URL_BYTES} bytes")
+    if any("\x00" in (v or "") for v in (art.url, art.title, art.source, art.lang)):
+        raise ParseError(where, "NUL bytes in the URL, title, source or language")
+    if art.lang and len(art.lang) > 8:
+        raise ParseError(where, f"lang {art.lang[:40]!r} is not a language code")
+    if art.source and len(art.source) > MAX_SOURCE_CHARS:
+        art.source = art.source[:MAX_SOURCE_CHARS].rstrip()
+
+
 def store_articles(
     store: Store,
     name: str,
@@ -183,6 +207,7 @@ def store_articles(
                 art.source = source
             try:
                 check_article(art, settings.max_text_chars, name)
+                _check_fields(art, name)
             except IngestError as exc:
                 report.errors.append(InputError(exc.input, exc.reason))
                 continue

@@ -97,3 +97,54 @@ ingest_log = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_ingest_log_run", "run_id"),
 )
+
+factchecks = Table(
+    "factchecks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dedup_key", String(64), nullable=False, unique=True),  # sha256(canonical url + claim)
+    Column("url", Text, nullable=False),
+    Column("claim", Text, nullable=False),
+    Column("claim_norm", Text, nullable=False),
+    Column("claim_stem", Text, nullable=False),
+    Column("lang", String(8)),
+    Column("verdict", String(12), nullable=False),
+    Column("rating_name", Text),
+    Column("rating_value", Float),
+    Column("best_rating", Float),
+    Column("worst_rating", Float),
+    Column("author_name", Text),
+    Column("author_url", Text),
+    Column("date_published", DateTime(timezone=True)),
+    Column("claim_author", Text),
+    Column("claim_date", DateTime(timezone=True)),
+    Column("appearances", Text),  # JSON list of urls
+    Column("first_appearance", Text),
+    Column("raw", Text, nullable=False),  # the ClaimReview as imported (lossless export)
+    Column("embedding", LargeBinary),  # e5 passage vector, float32 little-endian
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Index("ix_factchecks_lang", "lang"),
+)
+
+#: Sentences of monitored articles matched to fact-checks (auto-matching during enrichment).
+claim_matches = Table(
+    "claim_matches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("factcheck_id", Integer, ForeignKey("factchecks.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("matched_at", DateTime(timezone=True), nullable=False),
+    Index("ix_claim_matches_article", "article_id"),
+    Index("ix_claim_matches_factcheck", "factcheck_id"),
+)
+
+#: Which articles the matcher has already looked at (so ``minbar enrich`` is incremental).
+article_stages = Table(
+    "article_stages",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("stage", String(20), primary_key=True),
+    Column("done_at", DateTime(timezone=True), nullable=False),
+)

@@ -54,34 +54,97 @@ def tsvector_literal(key: str, max_positions: int = 255) -> str:
     return " ".join(f"'{tok}':{','.join(map(str, p))}" for tok, p in positions.items())
 
 
-def index_articles(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
-    """Add (article id, text_norm, text_stem) rows to the full-text index."""
+@dataclass(frozen=True)
+class FtsTable:
+    """Where one kind of document keeps its full-text index on each database."""
+
+    content: str  # the table holding the keys
+    fts: str  # SQLite FTS5 table (external content)
+    pg: str  # PostgreSQL tsvector table
+    pg_key: str  # its id column
+    norm: str  # key column names in ``content``
+    stem: str
+
+
+ARTICLES = FtsTable(
+    "articles", "articles_fts", "articles_search", "article_id", "text_norm", "text_stem"
+)
+FACTCHECKS = FtsTable(
+    "factchecks", "factchecks_fts", "factchecks_search", "factcheck_id", "claim_norm", "claim_stem"
+)
+
+
+def index_rows(conn: Connection, table: FtsTable, rows: list[tuple[int, str, str]]) -> None:
+    """Add (id, normalised key, stemmed key) rows to ``table``'s full-text index."""
     if not rows:
         return
     if conn.dialect.name == "sqlite":
         conn.execute(
-            text("INSERT INTO articles_fts(rowid, text_norm, text_stem) VALUES (:id, :n, :s)"),
+            text(
+                f"INSERT INTO {table.fts}(rowid, {table.norm}, {table.stem}) VALUES (:id, :n, :s)"
+            ),
             [{"id": i, "n": n, "s": s} for i, n, s in rows],
         )
     else:
         conn.execute(
             text(
-                "INSERT INTO articles_search(article_id, tsv_norm, tsv_stem) "
+                f"INSERT INTO {table.pg}({table.pg_key}, tsv_norm, tsv_stem) "
                 "VALUES (:id, CAST(:n AS tsvector), CAST(:s AS tsvector))"
             ),
             [{"id": i, "n": tsvector_literal(n), "s": tsvector_literal(s)} for i, n, s in rows],
         )
 
 
-def rebuild_index(conn: Connection) -> int:
-    """Recreate the full-text index from ``articles`` (after a normaliser change)."""
+def index_articles(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
+    index_rows(conn, ARTICLES, rows)
+
+
+def rebuild_index(conn: Connection, table: FtsTable = ARTICLES) -> int:
+    """Recreate a full-text index from its content table (after a normaliser change)."""
     if conn.dialect.name == "sqlite":
-        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
-        return conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
-    conn.execute(text("DELETE FROM articles_search"))
-    rows = conn.execute(text("SELECT id, text_norm, text_stem FROM articles")).all()
-    index_articles(conn, [tuple(r) for r in rows])
+        conn.execute(text(f"INSERT INTO {table.fts}({table.fts}) VALUES ('rebuild')"))
+        return conn.execute(text(f"SELECT count(*) FROM {table.content}")).scalar_one()
+    conn.execute(text(f"DELETE FROM {table.pg}"))
+    rows = conn.execute(text(f"SELECT id, {table.norm}, {table.stem} FROM {table.content}")).all()
+    index_rows(conn, table, [tuple(r) for r in rows])
     return len(rows)
+
+
+def bm25_any(
+    conn: Connection, table: FtsTable, query: str, limit: int = 50, lang: str | None = None
+) -> list[tuple[int, float]]:
+    """(id, score) of documents matching ANY query token, best first: the lexical half of
+    hybrid retrieval, where a paraphrase shares some words but rarely all."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    params: dict = {"limit": limit}
+    if conn.dialect.name == "sqlite":
+        alts = []
+        for tok, stems in terms:
+            alts.append(f"{table.norm} : {_fts5_quote(tok)}")
+            alts += [f"{table.stem} : {_fts5_quote(s)}" for s in stems]
+        params["q"] = " OR ".join(alts)
+        sql = (
+            f"SELECT rowid AS id, -bm25({table.fts}, 1.0, {STEM_WEIGHT}) AS score "
+            f"FROM {table.fts} WHERE {table.fts} MATCH :q ORDER BY score DESC LIMIT :limit"
+        )
+    else:
+        params["qn"] = _tsq([t for t, _ in terms], "|")
+        params["qs"] = _tsq(sorted({s for _, ss in terms for s in ss}), "|")
+        sql = (
+            f"SELECT {table.pg_key} AS id, ts_rank(tsv_norm, CAST(:qn AS tsquery)) + "
+            f"{STEM_WEIGHT} * ts_rank(tsv_stem, CAST(:qs AS tsquery)) AS score "
+            f"FROM {table.pg} WHERE tsv_norm @@ CAST(:qn AS tsquery) "
+            "OR tsv_stem @@ CAST(:qs AS tsquery) ORDER BY score DESC LIMIT :limit"
+        )
+    if lang:
+        sql = (
+            f"SELECT m.id, m.score FROM ({sql}) m JOIN {table.content} c ON c.id = m.id "
+            "WHERE c.lang = :lang"
+        )
+        params["lang"] = lang
+    return [(int(r.id), float(r.score)) for r in conn.execute(text(sql), params).all()]
 
 
 # --- querying --------------------------------------------------------------------------------

@@ -81,11 +81,40 @@ def add_source(
     kind: str = "feed",
     now: datetime,
 ) -> Source:
-    """Register (or update the schedule of) a polled source; due at once."""
-    url = canonical_url(url)
+    """Register (or update the schedule of) a polled source; due at once.
+
+    The URL is stored and polled as given (a feed may live on plain http, on ``www.``, or need
+    its query); its canonical form only decides whether it is already registered. Raises
+    ``ValueError`` when ``name`` already belongs to another polled source; an outlet of that
+    name (created by ingest, no URL) is adopted.
+    """
+    url = url.strip()
+    key = canonical_url(url)
     with engine.begin() as conn:
-        existing = conn.execute(select(sources).where(sources.c.url == url)).first()
-        values = {"every_seconds": every_seconds, "kind": kind, "active": True, "next_due_at": now}
+        existing = next(
+            (
+                r
+                for r in conn.execute(select(sources).where(sources.c.url.is_not(None)))
+                if canonical_url(r.url) == key
+            ),
+            None,
+        )
+        named = None
+        if name:
+            named = conn.execute(select(sources).where(sources.c.name == name)).first()
+            if named is not None and named.url is not None and named.id != getattr(
+                existing, "id", None
+            ):
+                raise ValueError(f"the name {name!r} is taken by the source {named.url}")
+        values = {
+            "url": url,
+            "every_seconds": every_seconds,
+            "kind": kind,
+            "active": True,
+            "next_due_at": now,
+        }
+        if existing is None and named is not None:
+            existing = named  # an outlet known from ingested articles gets its feed
         if existing is not None:
             if name:
                 values["name"] = name
@@ -93,7 +122,7 @@ def add_source(
             sid = existing.id
         else:
             sid = conn.execute(
-                insert(sources).values(name=name or url, url=url, created_at=now, **values)
+                insert(sources).values(name=name or url, created_at=now, **values)
             ).inserted_primary_key[0]
         return _row(conn.execute(select(sources).where(sources.c.id == sid)).one())
 
@@ -127,20 +156,25 @@ def record_poll(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> None:
-    """Store a poll's outcome and the next due time. Failures back off (x2, up to a day)."""
+    """Store a poll's outcome and the next due time.
+
+    Failures back off exponentially (x2 per failure in a row, up to a day); an answer (200 or
+    304) replaces the stored validators, a failure keeps those of the last good answer.
+    """
     every = source.every_seconds or 900
     if error:
-        streak = 2 if source.last_status == "error" else 1
-        every = min(86400, every * 2 * streak)
+        previous = every
+        if source.last_status == "error" and source.last_polled_at and source.next_due_at:
+            previous = max(every, (source.next_due_at - source.last_polled_at).total_seconds())
+        every = min(86400, previous * 2)
     values = {
         "last_polled_at": now,
         "next_due_at": now + timedelta(seconds=every),
         "last_status": status,
         "last_error": error,
     }
-    if etag is not None:
+    if not error:
         values["etag"] = etag
-    if last_modified is not None:
         values["last_modified"] = last_modified
     with engine.begin() as conn:
         conn.execute(update(sources).where(sources.c.id == source.id).values(**values))

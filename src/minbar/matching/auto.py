@@ -1,0 +1,167 @@
+"""Auto-matching during enrichment: sentences of stored articles against the fact-check base.
+
+Each article is processed once (``article_stages``); importing new fact-checks re-opens every
+article so old coverage is matched against the new checks too. Results are stored in
+``claim_matches``, so ``minbar matches`` never recomputes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, select
+
+from minbar.matching.match import Matcher
+from minbar.models import InputError
+from minbar.store.repository import Store
+from minbar.store.schema import article_stages, articles, claim_matches, factchecks
+from minbar.text.normalize import tokens
+from minbar.text.sentences import split_sentences
+
+STAGE = "match"
+MIN_TOKENS = 5
+MAX_CHARS = 600
+BATCH = 16
+
+
+@dataclass
+class EnrichReport:
+    enriched: int = 0
+    matched_sentences: int = 0
+    errors: list[InputError] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "enriched": self.enriched,
+            "matched_sentences": self.matched_sentences,
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+def candidate_sentences(title: str, text: str, lang: str | None) -> list[str]:
+    """Sentences long enough to carry a claim (the headline counts as one)."""
+    out = []
+    for sent in [title, *split_sentences(text, lang)]:
+        sent = sent.strip()
+        if sent and len(tokens(sent)) >= MIN_TOKENS and len(sent) <= MAX_CHARS and sent not in out:
+            out.append(sent)
+    return out
+
+
+def pending_articles(store: Store, limit: int | None = None) -> list[int]:
+    done = select(article_stages.c.article_id).where(article_stages.c.stage == STAGE)
+    stmt = select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    with store.engine.connect() as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def reopen_all(store: Store) -> None:
+    """New fact-checks arrived: every article must be matched again."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(article_stages).where(article_stages.c.stage == STAGE))
+
+
+def match_articles(
+    store: Store, matcher: Matcher | None = None, progress: Callable[[int], None] | None = None
+) -> EnrichReport:
+    """Match every pending article's sentences; idempotent and incremental."""
+    report = EnrichReport()
+    with store.engine.connect() as conn:
+        has_factchecks = conn.execute(select(factchecks.c.id).limit(1)).first() is not None
+    ids = pending_articles(store)
+    if not ids or not has_factchecks:
+        return report
+    matcher = matcher or Matcher(store.engine)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                select(articles.c.id, articles.c.title, articles.c.text, articles.c.lang).where(
+                    articles.c.id.in_(chunk)
+                )
+            ).all()
+        sents, owners, langs = [], [], []
+        for r in rows:
+            for s in candidate_sentences(r.title, r.text, r.lang):
+                sents.append(s)
+                owners.append(r.id)
+                langs.append(r.lang)
+        results = matcher.match_many(sents, langs, limit=3) if sents else []
+        now = datetime.now(UTC)
+        found = [
+            {
+                "article_id": aid,
+                "sentence": s,
+                "factcheck_id": m.factcheck_id,
+                "score": m.score,
+                "matched_at": now,
+            }
+            for aid, s, ms in zip(owners, sents, results, strict=True)
+            for m in ms
+        ]
+        with store.engine.begin() as conn:
+            conn.execute(delete(claim_matches).where(claim_matches.c.article_id.in_(chunk)))
+            if found:
+                conn.execute(insert(claim_matches), found)
+            conn.execute(
+                insert(article_stages),
+                [{"article_id": aid, "stage": STAGE, "done_at": now} for aid in chunk],
+            )
+        report.enriched += len(chunk)
+        report.matched_sentences += len({(f["article_id"], f["sentence"]) for f in found})
+        if progress:
+            progress(len(chunk))
+    return report
+
+
+def list_matches(store: Store, article_id: int | None = None) -> list[dict]:
+    """Article claims with their matched fact-checks (what ``minbar matches`` prints)."""
+    stmt = (
+        select(
+            claim_matches.c.article_id,
+            articles.c.url.label("article_url"),
+            articles.c.lang.label("article_lang"),
+            claim_matches.c.sentence,
+            claim_matches.c.score,
+            factchecks.c.id.label("factcheck_id"),
+            factchecks.c.claim,
+            factchecks.c.rating_name,
+            factchecks.c.verdict,
+            factchecks.c.url,
+            factchecks.c.lang,
+        )
+        .join(articles, articles.c.id == claim_matches.c.article_id)
+        .join(factchecks, factchecks.c.id == claim_matches.c.factcheck_id)
+        .order_by(claim_matches.c.article_id, claim_matches.c.id)
+    )
+    if article_id is not None:
+        stmt = stmt.where(claim_matches.c.article_id == article_id)
+    grouped: dict[tuple[int, str], dict] = {}
+    with store.engine.connect() as conn:
+        for r in conn.execute(stmt).all():
+            item = grouped.setdefault(
+                (r.article_id, r.sentence),
+                {
+                    "article_id": r.article_id,
+                    "article_url": r.article_url,
+                    "lang": r.article_lang,
+                    "claim": r.sentence,
+                    "matches": [],
+                },
+            )
+            item["matches"].append(
+                {
+                    "factcheck_id": r.factcheck_id,
+                    "claim": r.claim,
+                    "rating": r.rating_name or r.verdict,
+                    "verdict": r.verdict,
+                    "url": r.url,
+                    "lang": r.lang,
+                    "score": round(r.score, 4),
+                }
+            )
+    return list(grouped.values())

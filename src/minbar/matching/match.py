@@ -1,0 +1,151 @@
+"""``minbar match``: find the fact-checks that check the same claim as a text, in any language.
+
+1. Retrieve: e5 vectors (nearest fact-check claims, any language) and normalised BM25 (same
+   language paraphrases), fused by reciprocal rank.
+2. Re-rank: a calibrated logistic model over features that separate near-misses (numbers,
+   negation, lexical overlap, cosine) gives a probability per candidate.
+3. Cut: candidates under the no-match threshold are dropped, so unrelated text returns ``[]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sqlalchemy import Engine
+
+from minbar.analysis.embeddings import Embedder, get_embedder
+from minbar.matching.features import Side, pair_features, side
+from minbar.matching.rerank import Reranker, default_reranker
+from minbar.store import search as fts
+from minbar.store.factchecks import get_factchecks, load_vectors
+from minbar.store.vectors import VectorIndex
+from minbar.text.language import detect_language
+
+VECTOR_K = 30
+LEXICAL_K = 30
+RRF_K = 60
+
+
+@dataclass
+class Match:
+    factcheck_id: int
+    claim: str
+    rating: str
+    verdict: str
+    url: str
+    lang: str | None
+    score: float
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["score"] = round(self.score, 4)
+        return d
+
+
+@dataclass
+class Candidate:
+    factcheck_id: int
+    cos: float
+    rrf: float
+
+
+class Matcher:
+    """Holds the derived vector index over a store's fact-checks; rebuild after imports."""
+
+    def __init__(
+        self, engine: Engine, embedder: Embedder | None = None, reranker: Reranker | None = None
+    ) -> None:
+        self.engine = engine
+        self.embedder = embedder or get_embedder()
+        self.reranker = reranker or default_reranker()
+        self._index: VectorIndex | None = None
+        self._vectors: dict[int, np.ndarray] = {}
+        self._sides: dict[int, Side] = {}
+
+    def refresh(self) -> None:
+        """Reload vectors after fact-checks were added (``minbar reindex`` does it too)."""
+        ids, matrix = load_vectors(self.engine)
+        self._index = VectorIndex(ids, matrix)
+        self._vectors = dict(zip(ids, matrix, strict=True))
+        self._sides = {}
+
+    @property
+    def index(self) -> VectorIndex:
+        if self._index is None:
+            self.refresh()
+        return self._index
+
+    def candidates(self, text: str, qvec: np.ndarray) -> list[Candidate]:
+        ranks: dict[int, float] = {}
+        cosines: dict[int, float] = {}
+        for rank, (fid, cos) in enumerate(self.index.search(qvec, VECTOR_K)):
+            ranks[fid] = ranks.get(fid, 0.0) + 1.0 / (RRF_K + rank + 1)
+            cosines[fid] = cos
+        with self.engine.connect() as conn:
+            lexical = fts.bm25_any(conn, fts.FACTCHECKS, text, LEXICAL_K)
+        for rank, (fid, _score) in enumerate(lexical):
+            ranks[fid] = ranks.get(fid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        out = []
+        for fid, rrf in ranks.items():
+            if fid not in cosines:
+                vec = self._vectors.get(fid)
+                if vec is None:
+                    continue
+                cosines[fid] = float(vec @ qvec)
+            out.append(Candidate(fid, cosines[fid], rrf))
+        return out
+
+    def score(self, text: str, lang: str | None, qvec: np.ndarray) -> list[tuple[Candidate, float]]:
+        """Every retrieved candidate with its calibrated probability, best first."""
+        cands = self.candidates(text, qvec)
+        if not cands:
+            return []
+        stored = get_factchecks(self.engine, [c.factcheck_id for c in cands])
+        qside = side(text, lang)
+        scored = []
+        for c in cands:
+            fc = stored.get(c.factcheck_id)
+            if fc is None:
+                continue
+            fside = self._sides.get(fc.id)
+            if fside is None:
+                fside = self._sides[fc.id] = side(fc.claim, fc.lang)
+            prob = self.reranker.probability(pair_features(c.cos, qside, fside))
+            scored.append((c, prob))
+        scored.sort(key=lambda cp: (-cp[1], -cp[0].cos))
+        return scored
+
+    def match(self, text: str, lang: str | None = None, limit: int = 5) -> list[Match]:
+        return self.match_many([text], [lang], limit)[0]
+
+    def match_many(
+        self, texts: list[str], langs: list[str | None] | None = None, limit: int = 5
+    ) -> list[list[Match]]:
+        """Confident matches for each text (embedded in one batch)."""
+        langs = langs or [None] * len(texts)
+        langs = [lg or detect_language(t) for t, lg in zip(texts, langs, strict=True)]
+        if not len(self.index) or not texts:
+            return [[] for _ in texts]
+        qvecs = self.embedder.queries(texts)
+        results = []
+        for text, lang, qvec in zip(texts, langs, qvecs, strict=True):
+            scored = [
+                (c, p) for c, p in self.score(text, lang, qvec) if p >= self.reranker.threshold
+            ][:limit]
+            stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
+            results.append(
+                [
+                    Match(
+                        factcheck_id=c.factcheck_id,
+                        claim=stored[c.factcheck_id].claim,
+                        rating=stored[c.factcheck_id].rating,
+                        verdict=stored[c.factcheck_id].verdict,
+                        url=stored[c.factcheck_id].url,
+                        lang=stored[c.factcheck_id].lang,
+                        score=p,
+                    )
+                    for c, p in scored
+                ]
+            )
+        return results

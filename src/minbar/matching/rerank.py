@@ -1,0 +1,67 @@
+"""Calibrated re-ranker: logistic regression over :mod:`minbar.matching.features`.
+
+The weights are trained by ``benchmarks/train_reranker.py`` on train/dev splits only and shipped as
+``data/reranker.json`` (a few numbers). Its output is a probability that the pair checks the same
+claim; ``threshold`` is the no-match cut chosen on held-out data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from minbar.matching.features import FEATURES
+
+WEIGHTS_FILE = "reranker.json"
+
+
+@dataclass(frozen=True)
+class Reranker:
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    trained_on: str = ""
+
+    def probability(self, feats: list[float]) -> float:
+        z = self.intercept
+        for x, m, s, w in zip(feats, self.mean, self.scale, self.coef, strict=True):
+            z += w * (x - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(FEATURES),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "trained_on": self.trained_on,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Reranker:
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(
+                f"reranker weights are for features {data['features']}, "
+                f"this minbar computes {list(FEATURES)}: retrain"
+            )
+        return cls(
+            tuple(data["coef"]),
+            float(data["intercept"]),
+            float(data["threshold"]),
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            data.get("trained_on", ""),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_reranker() -> Reranker:
+    path = resources.files("minbar.matching") / "data" / WEIGHTS_FILE
+    return Reranker.from_json(json.loads(path.read_text(encoding="utf-8")))
