@@ -177,7 +177,7 @@ def search(
             "which the analysis stage adds; only 'text' is available"
         )
     filters = Filters(
-        lang=lang,
+        lang=lang.strip().lower() if lang else None,  # stored codes are lowercase
         source=source,
         since=_date(since, "--since"),
         until=_date(until, "--until"),
@@ -263,6 +263,7 @@ def sources_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a feed (or page) to poll with ``minbar run``."""
+    from minbar.ingest.errors import IngestError
     from minbar.ingest.safety import FetchPolicy, check_url
     from minbar.store.sources import add_source, parse_every
 
@@ -271,10 +272,16 @@ def sources_add(
     except ValueError as exc:
         raise UsageError(f"--every: {exc}") from None
     settings = _settings(ctx)
-    check_url(url, FetchPolicy(allow_hosts=settings.allow_hosts))
-    src = add_source(
-        _store(ctx).engine, url, name=name, every_seconds=seconds, now=datetime.now(UTC)
-    )
+    try:
+        check_url(url, FetchPolicy(allow_hosts=settings.allow_hosts))
+    except IngestError as exc:
+        raise UsageError(f"cannot add {exc}") from None
+    try:
+        src = add_source(
+            _store(ctx).engine, url, name=name, every_seconds=seconds, now=datetime.now(UTC)
+        )
+    except ValueError as exc:
+        raise UsageError(f"--name: {exc}") from None
     if as_json:
         _emit(src.to_dict())
     else:

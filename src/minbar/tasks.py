@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import TaskLockedException
 
 from minbar.config import Settings
 from minbar.ingest.pipeline import HostThrottle
@@ -17,6 +18,10 @@ from minbar.ingest.poll import poll_due
 from minbar.store.repository import Store
 
 log = logging.getLogger("minbar.tasks")
+
+#: Held while a poll runs: a poll can outlast its minute, and with several workers the next one
+#: would fetch the same due sources again and race to insert the same articles.
+POLL_LOCK = "minbar-poll-sources"
 
 
 def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
@@ -30,13 +35,23 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
         )
     throttle = HostThrottle(settings.politeness_delay)
 
+    poll_lock = huey.lock_task(POLL_LOCK)  # created here so consumers can flush it
+
     @huey.periodic_task(crontab(minute="*"), retries=0)
     def poll_sources() -> dict:
-        store = Store.open(settings)
         try:
-            report = poll_due(store, settings, throttle)
+            poll_lock.acquire()
+        except TaskLockedException:
+            log.info("previous poll still running; this one is skipped")
+            return {"skipped": "a previous poll is still running"}
+        try:
+            store = Store.open(settings)
+            try:
+                report = poll_due(store, settings, throttle)
+            finally:
+                store.close()
         finally:
-            store.close()
+            poll_lock.release()
         if report.ingested or report.errors:
             log.info("polled sources: %s", report.to_dict())
         return report.to_dict()
@@ -48,5 +63,8 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
 def run_consumer(settings: Settings, workers: int = 1) -> None:
     """Block running the scheduler and workers (``minbar run`` / ``minbar worker``)."""
     huey = make_huey(settings)
-    consumer = huey.create_consumer(workers=workers, periodic=True, check_worker_health=True)
+    # flush_locks: a poll lock left by a killed consumer would otherwise stop polling for good.
+    consumer = huey.create_consumer(
+        workers=workers, periodic=True, check_worker_health=True, flush_locks=True
+    )
     consumer.run()

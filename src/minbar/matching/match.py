@@ -2,8 +2,9 @@
 
 1. Retrieve: e5 vectors (nearest fact-check claims, any language) and normalised BM25 (same
    language paraphrases), fused by reciprocal rank.
-2. Re-rank: a calibrated logistic model over features that separate near-misses (numbers,
-   negation, lexical overlap, cosine) gives a probability per candidate.
+2. Re-rank: a calibrated logistic model over features that separate near-misses (dense and
+   sparse e5 similarity and their margins over rival candidates, numbers, negation) gives a
+   probability per candidate.
 3. Cut: candidates under the no-match threshold are dropped, so unrelated text returns ``[]``.
 """
 
@@ -14,11 +15,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from sqlalchemy import Engine
 
-from minbar.analysis.embeddings import Embedder, get_embedder
+from minbar.analysis.embeddings import Embedder, get_embedder, sparse_dot
 from minbar.matching.features import Side, pair_features, side
 from minbar.matching.rerank import Reranker, default_reranker
 from minbar.store import search as fts
-from minbar.store.factchecks import get_factchecks, load_vectors
+from minbar.store.factchecks import get_factchecks, get_sparse, load_vectors, set_sparse
 from minbar.store.vectors import VectorIndex
 from minbar.text.language import detect_language
 
@@ -96,23 +97,49 @@ class Matcher:
             out.append(Candidate(fid, cosines[fid], rrf))
         return out
 
-    def score(self, text: str, lang: str | None, qvec: np.ndarray) -> list[tuple[Candidate, float]]:
-        """Every retrieved candidate with its calibrated probability, best first."""
+    def _sparse_of(self, stored: dict) -> dict[int, tuple]:
+        """Sparse vectors of candidates, computed and saved on first use when missing."""
+        found = {i: sp for i, sp in get_sparse(self.engine, list(stored)).items() if sp}
+        todo = [i for i in stored if i not in found]
+        if todo:
+            fresh = dict(
+                zip(todo, self.embedder.sparse([stored[i].claim for i in todo]), strict=True)
+            )
+            set_sparse(self.engine, fresh)
+            found.update(fresh)
+        return found
+
+    def featurize(
+        self, text: str, lang: str | None, qvec: np.ndarray, qsparse: tuple | None = None
+    ) -> list[tuple[Candidate, list[float]]]:
+        """Every retrieved candidate with its re-ranking features."""
         cands = self.candidates(text, qvec)
+        stored = get_factchecks(self.engine, [c.factcheck_id for c in cands])
+        cands = [c for c in cands if c.factcheck_id in stored]
         if not cands:
             return []
-        stored = get_factchecks(self.engine, [c.factcheck_id for c in cands])
+        qsparse = qsparse or self.embedder.sparse([text])[0]
+        sparse = self._sparse_of(stored)
+        sims = {c.factcheck_id: sparse_dot(qsparse, sparse[c.factcheck_id]) for c in cands}
+        best_cos = max(c.cos for c in cands)
+        best_sparse = max(sims.values())
         qside = side(text, lang)
-        scored = []
+        out = []
         for c in cands:
-            fc = stored.get(c.factcheck_id)
-            if fc is None:
-                continue
+            fc = stored[c.factcheck_id]
             fside = self._sides.get(fc.id)
             if fside is None:
                 fside = self._sides[fc.id] = side(fc.claim, fc.lang)
-            prob = self.reranker.probability(pair_features(c.cos, qside, fside))
-            scored.append((c, prob))
+            out.append((c, pair_features(c.cos, best_cos, sims[fc.id], best_sparse, qside, fside)))
+        return out
+
+    def score(
+        self, text: str, lang: str | None, qvec: np.ndarray, qsparse: tuple | None = None
+    ) -> list[tuple[Candidate, float]]:
+        """Every retrieved candidate with its calibrated probability, best first."""
+        scored = [
+            (c, self.reranker.probability(f)) for c, f in self.featurize(text, lang, qvec, qsparse)
+        ]
         scored.sort(key=lambda cp: (-cp[1], -cp[0].cos))
         return scored
 
@@ -128,10 +155,13 @@ class Matcher:
         if not len(self.index) or not texts:
             return [[] for _ in texts]
         qvecs = self.embedder.queries(texts)
+        qsparse = self.embedder.sparse(texts)
         results = []
-        for text, lang, qvec in zip(texts, langs, qvecs, strict=True):
+        for text, lang, qvec, qsp in zip(texts, langs, qvecs, qsparse, strict=True):
             scored = [
-                (c, p) for c, p in self.score(text, lang, qvec) if p >= self.reranker.threshold
+                (c, p)
+                for c, p in self.score(text, lang, qvec, qsp)
+                if p >= self.reranker.threshold
             ][:limit]
             stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
             results.append(

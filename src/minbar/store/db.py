@@ -7,6 +7,7 @@ revision, so a fresh data dir and an old one behave the same.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -37,7 +38,17 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_MIGRATE_LOCK = threading.Lock()
+
+
 def migrate(engine: Engine) -> None:
+    """Upgrade to the latest revision. Alembic's context is a module-global proxy, so two
+    threads migrating at once trip over each other: one at a time per process."""
+    with _MIGRATE_LOCK:
+        _migrate(engine)
+
+
+def _migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     url = engine.url.render_as_string(hide_password=False)

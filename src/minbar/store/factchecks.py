@@ -10,7 +10,12 @@ from datetime import UTC, datetime
 import numpy as np
 from sqlalchemy import Engine, func, insert, select
 
-from minbar.analysis.embeddings import from_bytes, to_bytes
+from minbar.analysis.embeddings import (
+    from_bytes,
+    sparse_from_bytes,
+    sparse_to_bytes,
+    to_bytes,
+)
 from minbar.ingest.claimreview import FactCheckIn
 from minbar.ingest.dates import to_utc
 from minbar.store import search as fts
@@ -54,7 +59,10 @@ def _stored(r) -> StoredFactCheck:
 
 
 def add_factchecks(
-    engine: Engine, records: list[FactCheckIn], vectors: np.ndarray | None
+    engine: Engine,
+    records: list[FactCheckIn],
+    vectors: np.ndarray | None,
+    sparse: list | None = None,
 ) -> tuple[list[int], int]:
     """Store new fact-checks in one transaction; returns (new ids, duplicates skipped)."""
     now = datetime.now(UTC)
@@ -89,6 +97,7 @@ def add_factchecks(
                     first_appearance=rec.first_appearance,
                     raw=json.dumps(rec.raw, ensure_ascii=False, default=str),
                     embedding=to_bytes(vectors[i]) if vectors is not None else None,
+                sparse=sparse_to_bytes(sparse[i]) if sparse is not None else None,
                     imported_at=now,
                 )
             ).inserted_primary_key[0]
@@ -134,6 +143,21 @@ def load_vectors(engine: Engine) -> tuple[list[int], np.ndarray]:
     if not rows:
         return [], np.zeros((0, 384), dtype=np.float32)
     return [r.id for r in rows], np.vstack([from_bytes(r.embedding) for r in rows])
+
+
+def get_sparse(engine: Engine, ids: list[int]) -> dict[int, tuple | None]:
+    """Sparse latent-term vectors of some fact-checks (``None`` where not computed yet)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(factchecks.c.id, factchecks.c.sparse)
+                            .where(factchecks.c.id.in_(ids))).all()
+    return {r.id: sparse_from_bytes(r.sparse) if r.sparse else None for r in rows}
+
+
+def set_sparse(engine: Engine, items: dict[int, tuple]) -> None:
+    with engine.begin() as conn:
+        for fid, sp in items.items():
+            conn.execute(factchecks.update().where(factchecks.c.id == fid)
+                         .values(sparse=sparse_to_bytes(sp)))
 
 
 def missing_vectors(engine: Engine) -> list[tuple[int, str]]:

@@ -122,6 +122,7 @@ factchecks = Table(
     Column("first_appearance", Text),
     Column("raw", Text, nullable=False),  # the ClaimReview as imported (lossless export)
     Column("embedding", LargeBinary),  # e5 passage vector, float32 little-endian
+    Column("sparse", LargeBinary),  # e5 sparse latent terms: int32 indices + float32 weights
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Index("ix_factchecks_lang", "lang"),
 )

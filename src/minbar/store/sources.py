@@ -102,10 +102,10 @@ def add_source(
         named = None
         if name:
             named = conn.execute(select(sources).where(sources.c.name == name)).first()
-            if named is not None and named.url is not None and named.id != getattr(
-                existing, "id", None
-            ):
-                raise ValueError(f"the name {name!r} is taken by the source {named.url}")
+        if named is not None and existing is not None and named.id != existing.id:
+            raise ValueError(f"the name {name!r} is taken by another source")
+        if named is not None and existing is None and named.url is not None:
+            raise ValueError(f"the name {name!r} is taken by the source {named.url}")
         values = {
             "url": url,
             "every_seconds": every_seconds,

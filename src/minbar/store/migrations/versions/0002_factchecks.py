@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("first_appearance", sa.Text),
         sa.Column("raw", sa.Text, nullable=False),
         sa.Column("embedding", sa.LargeBinary),
+        sa.Column("sparse", sa.LargeBinary),
         sa.Column("imported_at", TZ, nullable=False),
     )
     op.create_index("ix_factchecks_lang", "factchecks", ["lang"])
