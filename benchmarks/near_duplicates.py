@@ -97,7 +97,7 @@ def saudi(backend: str, sample: int, seed: int) -> dict:
         for r, m in groups.items()
         if any(src(a) == WIRE for a in m) and any(src(a) != WIRE for a in m)
     ]
-    copies = [a for a in rows if rows[a]["duplicate_of"] is not None]
+    copies = sorted(a for a in rows if rows[a]["duplicate_of"] is not None)  # same on every backend
     per_outlet = Counter(src(a) for a in copies)
     per_outlet_was_root = Counter(src(a) for a in copies if src(root[a]) == WIRE and src(a) != WIRE)
     per_outlet_wire_group = Counter(src(a) for r in mixed for a in groups[r] if src(a) != WIRE)

@@ -171,6 +171,11 @@ def diagnose(db: Path, q: Query, sql: str, params: dict) -> dict:
         (expr,),
     )
     t_plain, _ = ms("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT 20", (expr,))
+    join = (
+        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+    )
+    t_join, _ = ms(f"SELECT count(*) {join}", (expr,))
+    t_join_wide, _ = ms(f"SELECT count(a.published) {join}", (expr,))
     plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
     conn.close()
     return {
@@ -181,7 +186,30 @@ def diagnose(db: Path, q: Query, sql: str, params: dict) -> dict:
         "fts_matches": matches,
         "fts_only_bm25_top20_ms": t_rank,
         "fts_unranked_first20_ms": t_plain,
+        "join_all_matches_ms": t_join,
+        "join_all_matches_read_published_ms": t_join_wide,
         "plan": plan,
+    }
+
+
+def match_counts(db: Path, queries: list[Query]) -> dict:
+    """FTS match count per query, and latency by match-count bucket."""
+    conn = sqlite3.connect(db)
+    buckets: dict[str, list[float]] = defaultdict(list)
+    rare_slow = []
+    for q in queries:
+        expr = fts5_expression(query_terms(q.text, q.filters.lang))
+        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        n = conn.execute(sql, (expr,)).fetchone()[0]
+        edge = next(e for e in (1_000, 10_000, 100_000, 10**9) if n < e)
+        buckets[f"< {edge:,}" if edge < 10**9 else ">= 100,000"].extend(q.samples)
+        if "rare" in q.cls and statistics.median(q.samples) > TARGET_P95_MS:
+            terms = query_terms(q.text, q.filters.lang)
+            rare_slow.append({"query": q.text, "terms": terms, "fts_matches": n})
+    conn.close()
+    return {
+        "latency_ms_by_fts_matches": {b: percentiles(v) for b, v in buckets.items()},
+        "rare_queries_over_target": rare_slow,
     }
 
 
@@ -238,6 +266,7 @@ def main() -> None:
     slow = sorted(queries, key=lambda q: -statistics.median(q.samples))[: args.slowest]
     db = path / "minbar.db"
     result["slowest"] = [diagnose(db, q, *captured[id(q)]) for q in slow if id(q) in captured]
+    result.update(match_counts(db, queries))
     result["fastest_median_ms"] = round(min(statistics.median(q.samples) for q in queries), 2)
     result["no_hit_queries"] = [(q.cls, q.text) for q in queries if q.hits == 0][:20]
     emit(result)

@@ -56,8 +56,12 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 40
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--penalty", type=float, default=1.0,
-                    help="cost of a false match on an unrelated query, in units of acc@1")
+    ap.add_argument(
+        "--penalty",
+        type=float,
+        default=1.0,
+        help="cost of a false match on an unrelated query, in units of acc@1",
+    )
     args = ap.parse_args()
     t0 = time.time()
     data = json.loads(DATA.read_text(encoding="utf-8"))
@@ -90,22 +94,41 @@ def main() -> None:
     n_rel = sum(1 for q in queries if q["group"])
     n_unrel = len(queries) - n_rel
     for thr in np.linspace(0.05, 0.99, 95):
-        ok = sum(1 for qi, q in enumerate(queries)
-                 if q["group"] and qi in top and top[qi][0] >= thr and top[qi][1] == q["group"])
-        fm = sum(1 for qi, q in enumerate(queries)
-                 if not q["group"] and qi in top and top[qi][0] >= thr)
+        ok = sum(
+            1
+            for qi, q in enumerate(queries)
+            if q["group"] and qi in top and top[qi][0] >= thr and top[qi][1] == q["group"]
+        )
+        fm = sum(
+            1 for qi, q in enumerate(queries) if not q["group"] and qi in top and top[qi][0] >= thr
+        )
         objective = ok / n_rel - args.penalty * fm / max(1, n_unrel)
         if best is None or objective > best[0]:
             best = (objective, float(thr), ok / n_rel, fm)
-    model = Reranker(tuple(map(float, w)), float(b), round(best[1], 3), tuple(map(float, mean)),
-                     tuple(map(float, scale)),
-                     trained_on="minbar cross-lingual claim set, dev half (even query ids)")
+    model = Reranker(
+        tuple(map(float, w)),
+        float(b),
+        round(best[1], 3),
+        tuple(map(float, mean)),
+        tuple(map(float, scale)),
+        trained_on="minbar cross-lingual claim set, dev half (even query ids)",
+    )
     args.out.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({"dev_queries": len(queries), "pairs": len(y), "positives": int(y.sum()),
-                      "threshold": model.threshold, "dev_acc@1": round(best[2], 4),
-                      "dev_false_matches": f"{best[3]}/{n_unrel}",
-                      "coef": {f: round(c, 3) for f, c in zip(FEATURES, model.coef, strict=True)},
-                      "seconds": round(time.time() - t0, 1)}, indent=2))
+    print(
+        json.dumps(
+            {
+                "dev_queries": len(queries),
+                "pairs": len(y),
+                "positives": int(y.sum()),
+                "threshold": model.threshold,
+                "dev_acc@1": round(best[2], 4),
+                "dev_false_matches": f"{best[3]}/{n_unrel}",
+                "coef": {f: round(c, 3) for f, c in zip(FEATURES, model.coef, strict=True)},
+                "seconds": round(time.time() - t0, 1),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -111,7 +111,9 @@ def test_sqlite_huey_registers_the_periodic_poll(tmp_path) -> None:
     assert (settings.data_dir / "queue.db").exists()
     task = huey.minbar_poll_sources
     periodic = huey.read_periodic(datetime(2026, 11, 20, 12, 34))
-    assert [type(t).__name__ for t in periodic] == [task.task_class.__name__]
+    assert sorted(type(t).__name__ for t in periodic) == sorted(
+        [task.task_class.__name__, huey.minbar_enrich.task_class.__name__]
+    )
     assert issubclass(task.task_class, PeriodicTask)
     assert task.task_class.__name__ == "poll_sources"
 

@@ -347,7 +347,6 @@ def demo(
     """Load the bundled sample corpus into a fresh data dir and show what was found."""
     from minbar import demo as demo_corpus
     from minbar.store.repository import Store
-    from minbar.store.search import Filters
 
     base = _settings(ctx)
     explicit = ctx.parent is not None and ctx.parent.params.get("data_dir") is not None
@@ -364,44 +363,44 @@ def demo(
     target.mkdir(parents=True, exist_ok=True)
     marker.write_text("created by `minbar demo`; the demo wipes this directory when re-run\n")
     store = Store.open(settings)
-    with _progress("loading demo corpus", not as_json) as advance:
-        report = demo_corpus.load_demo(store, settings, progress=advance)
-    summary = store.summary()
-    samples = {
-        q: [h.to_dict() for h in store.search(q, Filters(limit=3))]
-        for q in demo_corpus.SAMPLE_QUERIES
-    }
-    result = {
-        "data_dir": str(settings.data_dir),
-        "ingest": report.to_dict(),
-        **summary,
-        "factchecks_bundled": len(demo_corpus.load_factchecks()),
-        "sample_search": samples,
-    }
+    with _progress("loading demo corpus, matching claims", not as_json) as advance:
+        result = demo_corpus.run_demo(store, settings, progress=advance)
     if as_json:
         _emit(result)
         return
+    report = result["ingest"]
     out.print(f"[bold]minbar demo[/] loaded into {settings.data_dir}")
     out.print(
-        f"articles: {summary['articles']}  (ingested {report.ingested}, exact copies "
-        f"{report.duplicates}, near-duplicates {report.near_duplicates}, "
-        f"errors {len(report.errors)})"
+        f"articles: {result['articles']}  (ingested {report['ingested']}, exact copies "
+        f"{report['duplicates']}, near-duplicates {report['near_duplicates']}, "
+        f"errors {len(report['errors'])})"
     )
-    out.print("by language: " + ", ".join(f"{k} {v}" for k, v in summary["languages"].items()))
+    out.print("by language: " + ", ".join(f"{k} {v}" for k, v in result["languages"].items()))
     table = Table("source", "articles")
-    for name, n in summary["sources"].items():
+    for name, n in result["sources"].items():
         table.add_row(name, str(n))
     out.print(table)
     out.print(
-        f"copy groups: {summary['copy_groups']} originals with "
-        f"{summary['exact_copies'] + summary['near_copies']} copies; "
-        f"fact-checks bundled: {result['factchecks_bundled']}"
+        f"copy groups: {result['copy_groups']} originals with "
+        f"{result['exact_copies'] + result['near_copies']} copies"
     )
-    for q, hits in samples.items():
+    out.print(
+        f"fact-checks imported: {result['factchecks']['imported']}; claims in articles matched "
+        f"to a fact-check: {result['matched_claims']} "
+        f"({result['matched_across_languages']} across languages)"
+    )
+    for m in result["sample_matches"]:
+        out.print(f"\n[bold]claim[/] #{m['article_id']} [{m['lang']}] {m['claim']}",
+                  highlight=False)
+        for f in m["matches"][:2]:
+            out.print(f"  → {f['rating']} ({f['verdict']}, {f['lang']}, score {f['score']:.2f}): "
+                      f"{f['claim']}", markup=False, highlight=False)
+    for q, hits in result["sample_search"].items():
         out.print(f"\n[bold]search[/] {q!r}")
         for h in hits:
             out.print(f"  #{h['id']} [{h['lang']}] {h['source']}: {h['title']}", markup=False)
-    out.print(f"\nTry: minbar --data-dir {settings.data_dir} search 'Türkiye'")
+    out.print(f"\nTry: minbar --data-dir {settings.data_dir} search 'Türkiye'  |  "
+              f"minbar --data-dir {settings.data_dir} match '5G masts spread the virus'")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Huey tasks: the feed-polling schedule and (later) the enrichment pipeline.
+"""Huey tasks: the feed-polling schedule and the enrichment pipeline (fact-check matching).
 
 Embedded mode uses ``SqliteHuey`` in the data dir; server mode uses ``RedisHuey`` when
 ``MINBAR_REDIS_URL`` is set, so several ``minbar worker`` processes can share one queue. Tasks carry
@@ -56,7 +56,31 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
             log.info("polled sources: %s", report.to_dict())
         return report.to_dict()
 
+    enrich_lock = huey.lock_task("minbar-enrich")
+
+    @huey.periodic_task(crontab(minute="*"), retries=0)
+    def enrich_articles() -> dict:
+        """Match new articles' claims against the fact-check base (idempotent, incremental)."""
+        from minbar.matching.auto import match_articles
+
+        try:
+            enrich_lock.acquire()
+        except TaskLockedException:
+            return {"skipped": "a previous enrichment is still running"}
+        try:
+            store = Store.open(settings)
+            try:
+                report = match_articles(store)
+            finally:
+                store.close()
+        finally:
+            enrich_lock.release()
+        if report.enriched:
+            log.info("enriched: %s", report.to_dict())
+        return report.to_dict()
+
     huey.minbar_poll_sources = poll_sources  # type: ignore[attr-defined]
+    huey.minbar_enrich = enrich_articles  # type: ignore[attr-defined]
     return huey
 
 

@@ -49,3 +49,30 @@ def load_factchecks() -> list[dict]:
 def load_demo(store: Store, settings: Settings, progress=None) -> IngestReport:
     """Ingest the bundled articles into ``store``."""
     return ingest(store, [str(p) for p in article_files()], settings, progress=progress)
+
+
+def run_demo(store: Store, settings: Settings, progress=None) -> dict:
+    """Everything ``minbar demo`` shows: ingest the articles, import the fact-checks, match the
+    articles' claims against them, and summarise what was found."""
+    from minbar.matching.auto import list_matches, match_articles
+    from minbar.matching.factchecks import import_factchecks
+    from minbar.store.search import Filters
+
+    report = load_demo(store, settings, progress)
+    imported = import_factchecks(store, [str(p) for p in factcheck_files()], settings)
+    enriched = match_articles(store, progress=progress)
+    matches = list_matches(store)
+    cross = [m for m in matches if any(f["lang"] != m["lang"] for f in m["matches"])]
+    return {
+        "data_dir": str(settings.data_dir),
+        "ingest": report.to_dict(),
+        **store.summary(),
+        "factchecks": imported.to_dict(),
+        "enrich": enriched.to_dict(),
+        "matched_claims": len(matches),
+        "matched_across_languages": len(cross),
+        "sample_matches": (cross + [m for m in matches if m not in cross])[:6],
+        "sample_search": {
+            q: [h.to_dict() for h in store.search(q, Filters(limit=3))] for q in SAMPLE_QUERIES
+        },
+    }

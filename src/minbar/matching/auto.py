@@ -21,6 +21,10 @@ from minbar.text.normalize import tokens
 from minbar.text.sentences import split_sentences
 
 STAGE = "match"
+#: Auto-matching runs unattended over every sentence, most of which check nothing: it keeps only
+#: matches the re-ranker is very sure of (the interactive ``minbar match`` uses the calibrated
+#: threshold). See BENCHMARKS.md for what this costs in recall.
+AUTO_MIN_SCORE = 0.95
 MIN_TOKENS = 5
 MAX_CHARS = 600
 BATCH = 16
@@ -76,6 +80,7 @@ def match_articles(
     if not ids or not has_factchecks:
         return report
     matcher = matcher or Matcher(store.engine)
+    seen: dict[str, list] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with store.engine.connect() as conn:
@@ -90,7 +95,21 @@ def match_articles(
                 sents.append(s)
                 owners.append(r.id)
                 langs.append(r.lang)
-        results = matcher.match_many(sents, langs, limit=3) if sents else []
+        # Wire copies repeat the same sentences: match each distinct sentence once per run.
+        todo = [i for i, sent in enumerate(sents) if sent not in seen]
+        found_now = (
+            matcher.match_many(
+                [sents[i] for i in todo],
+                [langs[i] for i in todo],
+                limit=3,
+                min_score=AUTO_MIN_SCORE,
+            )
+            if todo
+            else []
+        )
+        for i, found_i in zip(todo, found_now, strict=True):
+            seen[sents[i]] = found_i
+        results = [seen[sent] for sent in sents]
         now = datetime.now(UTC)
         found = [
             {

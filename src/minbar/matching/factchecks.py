@@ -108,8 +108,9 @@ def import_factchecks(
             continue
         model = embedder or get_embedder()
         claims = [r.claim for r in fresh]
-        ids, dups = add_factchecks(store.engine, fresh, model.passages(claims),
-                                   model.sparse(claims))
+        ids, dups = add_factchecks(
+            store.engine, fresh, model.passages(claims), model.sparse(claims)
+        )
         report.imported += len(ids)
         report.duplicates += dups
         report.ids.extend(ids)

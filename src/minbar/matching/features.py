@@ -51,8 +51,15 @@ NEGATIONS = {
 _ALL_NEG = set().union(*NEGATIONS.values())
 
 FEATURES = (
-    "cos", "cos_margin", "sparse", "sparse_margin", "num_match", "num_conflict", "num_cover",
-    "num_extra", "neg_mismatch",
+    "cos",
+    "cos_margin",
+    "sparse",
+    "sparse_margin",
+    "num_match",
+    "num_conflict",
+    "num_cover",
+    "num_extra",
+    "neg_mismatch",
 )
 
 
@@ -84,8 +91,9 @@ def side(text: str, lang: str | None) -> Side:
     return Side(lang=lang, numbers=numbers(text), negated=any(t in _ALL_NEG for t in toks))
 
 
-def pair_features(cos: float, best_cos: float, sparse: float, best_sparse: float,
-                  query: Side, claim: Side) -> list[float]:
+def pair_features(
+    cos: float, best_cos: float, sparse: float, best_sparse: float, query: Side, claim: Side
+) -> list[float]:
     """Features of one (query, fact-check) pair; ``best_*`` are the best values over all
     candidates of the query, so the model sees how this one compares with its rivals."""
     q, c = query.numbers, claim.numbers

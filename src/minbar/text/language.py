@@ -39,11 +39,9 @@ def detect_language(text: str) -> str | None:
     sample = text[:2000]
     if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
         return None
-    if _AZ_ONLY.search(sample):
-        # ə is decisive: no other language lingua knows here uses it (the Latin schwa).
-        return "az"
     lang = _detector().detect_language_of(sample)
-    return None if lang is None else lang.iso_code_639_1.name.lower()
+    code = None if lang is None else lang.iso_code_639_1.name.lower()
+    return _schwa_tiebreak(code, sample)
 
 
 def detect_languages(texts: list[str]) -> list[str | None]:
@@ -52,14 +50,19 @@ def detect_languages(texts: list[str]) -> list[str | None]:
     todo: list[int] = []
     for i, text in enumerate(texts):
         sample = text[:2000]
-        if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
-            continue
-        if _AZ_ONLY.search(sample):
-            results[i] = "az"
-        else:
+        if sum(ch.isalpha() for ch in sample) >= _MIN_LETTERS:
             todo.append(i)
     if todo:
         found = _detector().detect_languages_in_parallel_of([texts[i][:2000] for i in todo])
         for i, lang in zip(todo, found, strict=True):
-            results[i] = None if lang is None else lang.iso_code_639_1.name.lower()
+            code = None if lang is None else lang.iso_code_639_1.name.lower()
+            results[i] = _schwa_tiebreak(code, texts[i][:2000])
     return results
+
+
+def _schwa_tiebreak(code: str | None, sample: str) -> str | None:
+    """ə settles Turkish vs Azerbaijani (only Azerbaijani writes the Latin schwa), but does not
+    override a confident other language: an English text quoting "Hüseynzadə" stays English."""
+    if code in ("tr", "az", None) and _AZ_ONLY.search(sample):
+        return "az"
+    return code

@@ -94,8 +94,11 @@ def _strip_latin_marks(text: str) -> str:
 
 
 def lower(text: str) -> str:
-    """Locale-correct lowercase for Turkish/Azerbaijani that is harmless for other languages."""
-    return text.replace("İ", "i").replace("I", "ı").lower()
+    """Locale-correct lowercase for Turkish/Azerbaijani that is harmless for other languages.
+
+    Text lowercased elsewhere by a locale-blind tool carries ``i`` + combining dot (U+0307)
+    for İ; the dot is dropped so the word is not split in two."""
+    return text.replace("İ", "i").replace("I", "ı").lower().replace("i\u0307", "i")
 
 
 def light(text: str) -> str:
