@@ -385,6 +385,8 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     info = machine()
     info["reranker"] = reranker_info()
+    # GNU nproc honours OMP_NUM_THREADS, so machine() reports 1 when it is set: count the CPUs.
+    info["nproc"] = len(os.sched_getaffinity(0))
     t0 = time.time()
     results = {}
     for key in args.datasets.split(","):

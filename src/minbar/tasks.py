@@ -61,6 +61,7 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
     @huey.periodic_task(crontab(minute="*"), retries=0)
     def enrich_articles() -> dict:
         """Match new articles' claims against the fact-check base (idempotent, incremental)."""
+        from minbar.analysis.article_vectors import embed_pending
         from minbar.matching.auto import match_articles
 
         try:
@@ -70,6 +71,7 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
         try:
             store = Store.open(settings)
             try:
+                embed_pending(store)
                 report = match_articles(store)
             finally:
                 store.close()

@@ -56,8 +56,9 @@ class Embedder:
         out = []
         for text in texts:
             with self._lock:
-                idx, val = self._model.sparse((text or " ")[:MAX_CHARS], top_k=SPARSE_K,
-                                              fmt="indices")
+                idx, val = self._model.sparse(
+                    (text or " ")[:MAX_CHARS], top_k=SPARSE_K, fmt="indices"
+                )
             norm = float(np.linalg.norm(val)) or 1.0
             out.append((idx.astype(np.int32), (val / norm).astype(np.float32)))
         return out

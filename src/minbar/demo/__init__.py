@@ -54,11 +54,13 @@ def load_demo(store: Store, settings: Settings, progress=None) -> IngestReport:
 def run_demo(store: Store, settings: Settings, progress=None) -> dict:
     """Everything ``minbar demo`` shows: ingest the articles, import the fact-checks, match the
     articles' claims against them, and summarise what was found."""
+    from minbar.analysis.article_vectors import embed_pending
     from minbar.matching.auto import list_matches, match_articles
     from minbar.matching.factchecks import import_factchecks
     from minbar.store.search import Filters
 
     report = load_demo(store, settings, progress)
+    embed_pending(store, progress=progress)
     imported = import_factchecks(store, [str(p) for p in factcheck_files()], settings)
     enriched = match_articles(store, progress=progress)
     matches = list_matches(store)

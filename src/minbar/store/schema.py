@@ -149,3 +149,11 @@ article_stages = Table(
     Column("stage", String(20), primary_key=True),
     Column("done_at", DateTime(timezone=True), nullable=False),
 )
+
+#: Article vectors (e5 passage embedding of title + lead). The vector index is derived from it.
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)

@@ -171,7 +171,7 @@ def _tsq(lexemes: list[str], op: str) -> str:
     return f" {op} ".join("'" + lx.replace("'", "''").replace("\\", "\\\\") + "'" for lx in lexemes)
 
 
-def _filter_sql(filters: Filters, params: dict) -> str:
+def filter_sql(filters: Filters, params: dict) -> str:
     sql = ""
     if filters.lang:
         sql += " AND a.lang = :lang"
@@ -216,7 +216,7 @@ def search_text(conn: Connection, query: str, filters: Filters | None = None) ->
     if not terms:
         return []
     params: dict = {"limit": max(1, filters.limit)}
-    where = _filter_sql(filters, params)
+    where = filter_sql(filters, params)
     if conn.dialect.name == "sqlite":
         params["q"] = fts5_expression(terms)
         inner = (
