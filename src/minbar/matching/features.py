@@ -10,10 +10,12 @@ Pairwise features for the re-ranker, each cheap and language-aware:
   both sides that never agree ("300 deaths" vs "30 deaths"), the share of the claim's numbers the
   text repeats, and the share of the text's numbers the claim lacks. Eastern Arabic and Persian
   digits are read as digits; years are ignored.
+* ``rrf`` — the candidate's reciprocal-rank fusion score (vector rank + BM25 rank, × 60): the
+  first stage's own evidence, including shared words when the languages are the same.
 * ``neg_mismatch`` — one side negated and the other not (per-language negation words).
 
-Lexical overlap is deliberately *not* a feature: it fires only within one language and would
-teach the model to prefer same-language fact-checks over the right one.
+Raw lexical overlap is not a separate feature: it fires only within one language; the model sees
+it only through ``rrf``, trained on both same-language (CheckThat!) and cross-lingual pairs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from minbar.text.normalize import light_tokens
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d{1,3}(?:[.,  ]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?")
 
 #: Negation words per language, lightly normalised (lowercase, no diacritics on Arabic).
 NEGATIONS = {
@@ -55,6 +57,7 @@ FEATURES = (
     "cos_margin",
     "sparse",
     "sparse_margin",
+    "rrf",
     "num_match",
     "num_conflict",
     "num_cover",
@@ -72,10 +75,24 @@ class Side:
     negated: bool
 
 
+_NOT_QUANTITY = re.compile(
+    r"@\w+|#\w+|https?://\S+|\b(?:covid|sars|mers)[- ]?\d+\b|"
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|"  # dates 12.11.2026, 11/12/26
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
+    re.IGNORECASE,
+)
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,  ])\d{3})+$")
+
+
 def numbers(text: str) -> frozenset[str]:
+    """Quantities in a text, normalised (``10,000`` = ``10.000`` = ``10000``; ``7,5`` = ``7.5``).
+
+    Handles, hashtags, URLs, dates, "COVID-19" and years are not the claim's quantities."""
+    text = _NOT_QUANTITY.sub(" ", text.translate(_DIGITS))
     found = set()
-    for raw in _NUMBER.findall(text.translate(_DIGITS)):
-        value = raw.replace(",", ".")
+    for raw in _NUMBER.findall(text):
+        m = _THOUSANDS.match(raw)
+        value = raw.replace(m.group(1), "") if m else raw.replace(",", ".")
         try:
             f = float(value)
         except ValueError:
@@ -92,7 +109,13 @@ def side(text: str, lang: str | None) -> Side:
 
 
 def pair_features(
-    cos: float, best_cos: float, sparse: float, best_sparse: float, query: Side, claim: Side
+    cos: float,
+    best_cos: float,
+    sparse: float,
+    best_sparse: float,
+    rrf: float,
+    query: Side,
+    claim: Side,
 ) -> list[float]:
     """Features of one (query, fact-check) pair; ``best_*`` are the best values over all
     candidates of the query, so the model sees how this one compares with its rivals."""
@@ -103,6 +126,7 @@ def pair_features(
         cos - best_cos,
         sparse,
         sparse - best_sparse,
+        rrf,
         float(bool(shared)),
         float(bool(q and c) and not shared),
         len(shared) / len(c) if c else 0.5,

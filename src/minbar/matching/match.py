@@ -133,7 +133,14 @@ class Matcher:
             fside = self._sides.get(fc.id)
             if fside is None:
                 fside = self._sides[fc.id] = side(fc.claim, fc.lang)
-            out.append((c, pair_features(c.cos, best_cos, sims[fc.id], best_sparse, qside, fside)))
+            out.append(
+                (
+                    c,
+                    pair_features(
+                        c.cos, best_cos, sims[fc.id], best_sparse, c.rrf * RRF_K, qside, fside
+                    ),
+                )
+            )
         return out
 
     def score(

@@ -97,7 +97,7 @@ def add_factchecks(
                     first_appearance=rec.first_appearance,
                     raw=json.dumps(rec.raw, ensure_ascii=False, default=str),
                     embedding=to_bytes(vectors[i]) if vectors is not None else None,
-                sparse=sparse_to_bytes(sparse[i]) if sparse is not None else None,
+                    sparse=sparse_to_bytes(sparse[i]) if sparse is not None else None,
                     imported_at=now,
                 )
             ).inserted_primary_key[0]
@@ -148,16 +148,18 @@ def load_vectors(engine: Engine) -> tuple[list[int], np.ndarray]:
 def get_sparse(engine: Engine, ids: list[int]) -> dict[int, tuple | None]:
     """Sparse latent-term vectors of some fact-checks (``None`` where not computed yet)."""
     with engine.connect() as conn:
-        rows = conn.execute(select(factchecks.c.id, factchecks.c.sparse)
-                            .where(factchecks.c.id.in_(ids))).all()
+        rows = conn.execute(
+            select(factchecks.c.id, factchecks.c.sparse).where(factchecks.c.id.in_(ids))
+        ).all()
     return {r.id: sparse_from_bytes(r.sparse) if r.sparse else None for r in rows}
 
 
 def set_sparse(engine: Engine, items: dict[int, tuple]) -> None:
     with engine.begin() as conn:
         for fid, sp in items.items():
-            conn.execute(factchecks.update().where(factchecks.c.id == fid)
-                         .values(sparse=sparse_to_bytes(sp)))
+            conn.execute(
+                factchecks.update().where(factchecks.c.id == fid).values(sparse=sparse_to_bytes(sp))
+            )
 
 
 def missing_vectors(engine: Engine) -> list[tuple[int, str]]:

@@ -23,6 +23,10 @@ MAX_QUERY_TOKENS = 32
 #: A query whose every word is in more documents than this returns its newest matches
 #: (see search_text).
 COMMON_DOCS = 20_000
+#: Words a lexical any-word query (fact-check retrieval) keeps.
+LEXICAL_TERMS = 16
+#: With filters, this many times ``limit`` best-ranked matches are fetched before filtering.
+OVERFETCH = 20
 
 
 @dataclass
@@ -119,7 +123,10 @@ def bm25_any(
 ) -> list[tuple[int, float]]:
     """(id, score) of documents matching ANY query token, best first: the lexical half of
     hybrid retrieval, where a paraphrase shares some words but rarely all."""
-    terms = query_terms(query)
+    # Long words carry the claim; short ones ("the", "في", "ve") match half the collection and
+    # cost the most: keep the LEXICAL_TERMS longest words of three or more letters.
+    terms = sorted((t for t in query_terms(query) if len(t[0]) >= 3), key=lambda t: -len(t[0]))
+    terms = terms[:LEXICAL_TERMS]
     if not terms:
         return []
     params: dict = {"limit": limit}
@@ -238,6 +245,20 @@ def search_text(conn: Connection, query: str, filters: Filters | None = None) ->
             )
             rows = conn.execute(text(sql).columns(published=DateTime(timezone=True)), params).all()
             return [_hit(r, _tf_score(r.body, terms)) for r in rows]
+        # Rank inside the FTS table and read article rows only for the best k: joining every
+        # match first reads each row (its text columns included) before the cut. With filters
+        # the best k are over-fetched; if too few survive the filters, rank them all.
+        k = filters.limit if not where else filters.limit * OVERFETCH
+        sql = (
+            f"SELECT {_COLUMNS}, x.score FROM (SELECT rowid AS rid, "
+            f"-bm25(articles_fts, 1.0, {STEM_WEIGHT}) AS score FROM articles_fts "
+            "WHERE articles_fts MATCH :q ORDER BY score DESC LIMIT :k) x "
+            "JOIN articles a ON a.id = x.rid LEFT JOIN sources s ON s.id = a.source_id "
+            f"WHERE 1 = 1{where} ORDER BY x.score DESC, a.id LIMIT :limit"
+        )
+        rows = conn.execute(_statement(sql, params), {**params, "k": k}).all()
+        if not where or len(rows) == filters.limit:
+            return [_hit(r, float(r.score)) for r in rows]
         sql = f"{inner} ORDER BY score DESC, a.id LIMIT :limit"
     else:
         conds = []
@@ -256,19 +277,14 @@ def search_text(conn: Connection, query: str, filters: Filters | None = None) ->
             "LEFT JOIN sources s ON s.id = a.source_id "
             f"WHERE {' AND '.join(conds)}{where} ORDER BY score DESC, a.id LIMIT :limit"
         )
-    stmt = (
-        text(sql)
-        .bindparams(
-            *[
-                bindparam(k, type_=DateTime(timezone=True))
-                for k in ("since", "until")
-                if k in params
-            ]
-        )
-        .columns(published=DateTime(timezone=True))
-    )
+    stmt = _statement(sql, params)
     rows = conn.execute(stmt, params).all()
     return [_hit(r, float(r.score)) for r in rows]
+
+
+def _statement(sql: str, params: dict):
+    dates = [bindparam(k, type_=DateTime(timezone=True)) for k in ("since", "until") if k in params]
+    return text(sql).bindparams(*dates).columns(published=DateTime(timezone=True))
 
 
 def _hit(r, score: float) -> SearchHit:
