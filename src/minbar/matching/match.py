@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from minbar.analysis.embeddings import Embedder, get_embedder, sparse_dot
-from minbar.matching.features import Side, pair_features, side
+from minbar.matching.features import FEATURES, Side, pair_features, side
 from minbar.matching.rerank import Reranker, default_reranker
 from minbar.store import search as fts
 from minbar.store.factchecks import get_factchecks, get_sparse, load_vectors, set_sparse
@@ -162,9 +162,12 @@ class Matcher:
         langs: list[str | None] | None = None,
         limit: int = 5,
         min_score: float | None = None,
+        min_sparse: float = 0.0,
     ) -> list[list[Match]]:
         """Confident matches for each text (embedded in one batch). ``min_score`` overrides the
-        calibrated threshold (auto-matching uses a stricter one)."""
+        calibrated threshold and ``min_sparse`` adds an absolute floor on the sparse latent-term
+        similarity (auto-matching uses both: the probability is relative to the rival
+        candidates, so a sentence on a checked topic but with another claim can still win)."""
         threshold = self.reranker.threshold if min_score is None else min_score
         langs = langs or [None] * len(texts)
         langs = [lg or detect_language(t) for t, lg in zip(texts, langs, strict=True)]
@@ -180,8 +183,16 @@ class Matcher:
             if i not in qsparse:
                 results.append([])
                 continue
-            scored = [(c, p) for c, p in self.score(text, lang, qvec, qsparse[i]) if p >= threshold]
-            scored = scored[:limit]
+            feats = self.featurize(text, lang, qvec, qsparse[i])
+            scored = sorted(
+                (
+                    (c, self.reranker.probability(f))
+                    for c, f in feats
+                    if f[FEATURES.index("sparse")] >= min_sparse
+                ),
+                key=lambda cp: (-cp[1], -cp[0].cos),
+            )
+            scored = [(c, p) for c, p in scored if p >= threshold][:limit]
             stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
             results.append(
                 [
