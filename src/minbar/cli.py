@@ -262,9 +262,14 @@ def ingest_log(
 
 @app.command()
 def reindex(ctx: typer.Context) -> None:
-    """Rebuild the full-text index from the stored articles."""
-    n = _store(ctx).rebuild_index()
-    out.print(f"reindexed {n} articles")
+    """Rebuild the derived indexes: full text of articles and fact-checks, and any missing
+    vectors (fact-check claims; articles are embedded by `minbar enrich`)."""
+    from minbar.matching.factchecks import embed_missing
+
+    store = _store(ctx)
+    n = store.rebuild_index()
+    vectors = embed_missing(store)
+    out.print(f"reindexed {n} articles; embedded {vectors} fact-checks that had no vector")
 
 
 @sources_app.command("add")

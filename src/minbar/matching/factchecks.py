@@ -20,6 +20,7 @@ from minbar.store.factchecks import (
     existing_keys,
     export_claimreviews,
     missing_vectors,
+    set_sparse,
     set_vectors,
 )
 from minbar.store.repository import Store
@@ -121,8 +122,11 @@ def embed_missing(store: Store, embedder: Embedder | None = None) -> int:
     """Compute vectors for fact-checks stored without one (e.g. after a model change)."""
     todo = missing_vectors(store.engine)
     if todo:
-        vecs = (embedder or get_embedder()).passages([claim for _, claim in todo])
-        set_vectors(store.engine, [fid for fid, _ in todo], vecs)
+        model = embedder or get_embedder()
+        claims = [claim for _, claim in todo]
+        ids = [fid for fid, _ in todo]
+        set_vectors(store.engine, ids, model.passages(claims))
+        set_sparse(store.engine, dict(zip(ids, model.sparse(claims), strict=True)))
     return len(todo)
 
 

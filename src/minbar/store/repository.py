@@ -232,8 +232,11 @@ class Store:
             return fts.search_text(conn, query, filters)
 
     def rebuild_index(self) -> int:
+        """Rebuild the derived full-text indexes (articles and fact-checks); returns the number
+        of articles indexed."""
         with self.engine.begin() as conn:
-            return fts.rebuild_index(conn)
+            fts.rebuild_index(conn, fts.FACTCHECKS)
+            return fts.rebuild_index(conn, fts.ARTICLES)
 
     # --- ingest log and summaries -----------------------------------------------------------
 
