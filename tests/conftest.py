@@ -8,7 +8,11 @@ machine without PostgreSQL.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,7 +22,6 @@ from minbar.config import Settings
 from minbar.store.repository import Store
 
 PG_URL = os.environ.get("MINBAR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BACKENDS = ["sqlite"] if os.environ.get("MINBAR_TEST_SKIP_PG") else ["sqlite", "postgres"]
 
 
@@ -55,3 +58,14 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
     return path
+
+
+@contextmanager
+def running(server: ThreadingHTTPServer) -> Iterator[ThreadingHTTPServer]:
+    """Serve ``server`` (bound to 127.0.0.1, port 0) from a thread for the duration."""
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -26,6 +26,7 @@ from minbar.store.sources import (
     parse_every,
     record_poll,
 )
+from tests.conftest import running
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ETAG = '"feed-v1"'
@@ -109,13 +110,8 @@ class _Server(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[_Server]:
-    srv = _Server()
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
+    with running(_Server()) as srv:
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 @pytest.fixture

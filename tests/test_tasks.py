@@ -21,6 +21,7 @@ from minbar.config import Settings
 from minbar.store.repository import Store
 from minbar.store.sources import add_source, list_sources
 from minbar.tasks import POLL_LOCK, make_huey
+from tests.conftest import running
 
 REDIS_URL = os.environ.get("MINBAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -62,12 +63,8 @@ def server() -> Iterator[ThreadingHTTPServer]:
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     srv.daemon_threads = True
     srv.paths = []  # type: ignore[attr-defined]
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
+    with running(srv):
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 def _settings(tmp_path: Path, **kw) -> Settings:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 
 from minbar.ingest.pipeline import ingest
 from minbar.store.schema import articles
+from tests.conftest import running
 
 LOCAL = frozenset({"127.0.0.1"})
 
@@ -158,12 +158,8 @@ class _Server(ThreadingHTTPServer):
 def server() -> Iterator[_Server]:
     srv = _Server(("127.0.0.1", 0), _Handler)
     srv.requests = []
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
+    with running(srv):
         yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
 
 
 @pytest.fixture
