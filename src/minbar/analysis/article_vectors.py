@@ -8,6 +8,7 @@ Hybrid search fuses the normalised BM25 ranking and the vector ranking by recipr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from sqlalchemy import Connection, DateTime, bindparam, insert, select, text
@@ -157,13 +158,7 @@ def search_hybrid(
 ) -> list[SearchHit]:
     """Reciprocal-rank fusion of normalised BM25 and vector rankings (score = fused RRF)."""
     filters = filters or Filters()
-    wide = Filters(
-        lang=filters.lang,
-        source=filters.source,
-        since=filters.since,
-        until=filters.until,
-        limit=POOL,
-    )
+    wide = replace(filters, limit=POOL)
     with store.engine.connect() as conn:
         lexical = search_text(conn, query, wide)
     semantic = search_semantic(store, query, wide, embedder)
@@ -174,18 +169,4 @@ def search_hybrid(
             fused[hit.id] = fused.get(hit.id, 0.0) + 1.0 / (RRF_K + rank + 1)
             hits.setdefault(hit.id, hit)
     order = sorted(fused, key=lambda i: -fused[i])[: filters.limit]
-    out = []
-    for i in order:
-        h = hits[i]
-        out.append(
-            SearchHit(
-                id=h.id,
-                url=h.url,
-                title=h.title,
-                lang=h.lang,
-                source=h.source,
-                published=h.published,
-                score=fused[i],
-            )
-        )
-    return out
+    return [replace(hits[i], score=fused[i]) for i in order]

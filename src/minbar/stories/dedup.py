@@ -9,7 +9,6 @@ has to be rebuilt on start, and the lookup is one indexed query.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -140,9 +139,3 @@ def to_bytes(sig: np.ndarray) -> bytes:
 
 def from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<u8")
-
-
-@dataclass
-class NearMatch:
-    article_id: int
-    similarity: float
