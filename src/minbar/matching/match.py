@@ -21,7 +21,7 @@ from minbar.matching.rerank import Reranker, default_reranker
 from minbar.store import search as fts
 from minbar.store.factchecks import get_factchecks, get_sparse, load_vectors, set_sparse
 from minbar.store.vectors import VectorIndex
-from minbar.text.language import detect_language
+from minbar.text.language import detect_languages
 
 VECTOR_K = 30
 LEXICAL_K = 30
@@ -80,10 +80,15 @@ class Matcher:
             self.refresh()
         return self._index
 
-    def candidates(self, text: str, qvec: np.ndarray) -> list[Candidate]:
+    def candidates(
+        self, text: str, qvec: np.ndarray, vector_hits: list[tuple[int, float]] | None = None
+    ) -> list[Candidate]:
+        """Fused vector + BM25 candidates; ``vector_hits`` reuses a search already made."""
         ranks: dict[int, float] = {}
         cosines: dict[int, float] = {}
-        for rank, (fid, cos) in enumerate(self.index.search(qvec, VECTOR_K)):
+        if vector_hits is None:
+            vector_hits = self.index.search(qvec, VECTOR_K)
+        for rank, (fid, cos) in enumerate(vector_hits):
             ranks[fid] = ranks.get(fid, 0.0) + 1.0 / (RRF_K + rank + 1)
             cosines[fid] = cos
         with self.engine.connect() as conn:
@@ -113,10 +118,15 @@ class Matcher:
         return found
 
     def featurize(
-        self, text: str, lang: str | None, qvec: np.ndarray, qsparse: tuple | None = None
+        self,
+        text: str,
+        lang: str | None,
+        qvec: np.ndarray,
+        qsparse: tuple | None = None,
+        vector_hits: list[tuple[int, float]] | None = None,
     ) -> list[tuple[Candidate, list[float]]]:
         """Every retrieved candidate with its re-ranking features."""
-        cands = self.candidates(text, qvec)
+        cands = self.candidates(text, qvec, vector_hits)
         stored = get_factchecks(self.engine, [c.factcheck_id for c in cands])
         cands = [c for c in cands if c.factcheck_id in stored]
         if not cands:
@@ -170,20 +180,24 @@ class Matcher:
         candidates, so a sentence on a checked topic but with another claim can still win)."""
         threshold = self.reranker.threshold if min_score is None else min_score
         langs = langs or [None] * len(texts)
-        langs = [lg or detect_language(t) for t, lg in zip(texts, langs, strict=True)]
+        missing = [i for i, lg in enumerate(langs) if not lg]
+        langs = list(langs)
+        for i, lg in zip(missing, detect_languages([texts[i] for i in missing]), strict=True):
+            langs[i] = lg
         if not len(self.index) or not texts:
             return [[] for _ in texts]
         qvecs = self.embedder.queries(texts)
         # The sparse pass costs 1.5x the dense one: skip it for texts whose nearest fact-check
         # is too far to be the same claim (every true match in our sets is above the floor).
-        near = [i for i, qv in enumerate(qvecs) if self.index.search(qv, 1)[0][1] >= COS_FLOOR]
+        hits = [self.index.search(qv, VECTOR_K) for qv in qvecs]
+        near = [i for i, h in enumerate(hits) if h and h[0][1] >= COS_FLOOR]
         qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
         results: list[list[Match]] = []
         for i, (text, lang, qvec) in enumerate(zip(texts, langs, qvecs, strict=True)):
             if i not in qsparse:
                 results.append([])
                 continue
-            feats = self.featurize(text, lang, qvec, qsparse[i])
+            feats = self.featurize(text, lang, qvec, qsparse[i], hits[i])
             scored = sorted(
                 (
                     (c, self.reranker.probability(f))
