@@ -157,3 +157,90 @@ article_vectors = Table(
     Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
     Column("vector", LargeBinary, nullable=False),
 )
+
+# --- analysis (migration 0004) -------------------------------------------------------------
+
+#: Every sentence of an article with its check-worthiness score (``minbar.analysis.claims``).
+article_sentences = Table(
+    "article_sentences",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("claim_score", Float, nullable=False),
+    Column("checkworthy", Boolean, nullable=False),
+)
+
+#: User-defined entities with aliases (``minbar entities import``); built-in gazetteers ship in
+#: the package and are not copied here.
+entity_defs = Table(
+    "entity_defs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(250), nullable=False, unique=True),
+    Column("canonical", Text, nullable=False),
+    Column("type", String(8), nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Entities found in an article, one row per canonical entity (``key`` = "TYPE:canonical").
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("canonical", Text, nullable=False),
+    Column("type", String(8), nullable=False),
+    Column("mention", Text, nullable=False),  # the first surface form in the article
+    Column("count", Integer, nullable=False),
+    Index("ix_article_entities_key", "key"),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("sentence_idx", Integer, nullable=False),
+    Column("speaker", Text),
+    Column("speaker_key", String(250)),  # entity key when the speaker resolved to an entity
+    Column("quote", Text, nullable=False),
+    Column("kind", String(10), nullable=False),  # direct | indirect
+    Column("lang", String(8)),
+    Index("ix_quotes_article", "article_id"),
+    Index("ix_quotes_speaker_key", "speaker_key"),
+)
+
+# --- stories (migration 0004) --------------------------------------------------------------
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("titles", Text, nullable=False),  # JSON {lang: title}
+    Column("languages", Text, nullable=False),  # JSON list
+    Column("first_article_id", Integer, ForeignKey("articles.id")),
+    Column("first_published", DateTime(timezone=True)),
+    Column("last_published", DateTime(timezone=True)),
+    Column("article_count", Integer, nullable=False),
+    Column("centroid", LargeBinary),
+    Column("entities", Text),  # JSON {key: count}
+    Column("status", String(10), nullable=False),  # open | closed | merged
+    Column("parent_id", Integer, ForeignKey("stories.id")),  # the earlier story it develops
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_stories_last_published", "last_published"),
+    Index("ix_stories_status", "status"),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("similarity", Float),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Index("ix_story_articles_story", "story_id"),
+)
