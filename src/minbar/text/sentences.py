@@ -1,8 +1,10 @@
 """Sentence splitting: sentencex, plus the fixes its output needs in our languages.
 
-sentencex splits after Arabic abbreviations such as "د." (doctor) and leaves trailing spaces; we
-strip, merge a fragment that is only an abbreviation back into the next sentence, and split
-paragraphs first so a headline-like line never glues onto the next paragraph.
+sentencex splits after Arabic abbreviations such as "د." (doctor) and after initials ("İ. Əliyev",
+"В. В. Путин") and leaves trailing spaces; we strip, merge a fragment that ends in an abbreviation
+or an initial back into the next sentence, and split paragraphs first so a headline-like line
+never glues onto the next paragraph. Quotes that span sentences (“Prices will fall. We are
+sure,” he said) and the Arabic question mark ؟ are handled by sentencex itself (tested).
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ _LAST_WORD = re.compile(r"(\w[\w.]*)\.\s*$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 
 
+def _is_initial(word: str) -> bool:
+    """A single capital letter: a name's initial, never the end of a sentence."""
+    return len(word) == 1 and word.isupper()
+
+
 def split_sentences(text: str, lang: str | None) -> list[str]:
     """Sentences of ``text`` (paragraphs first, then sentencex per paragraph)."""
     code = lang if lang in ABBREVIATIONS else "en"
@@ -39,7 +46,7 @@ def split_sentences(text: str, lang: str | None) -> list[str]:
             if not piece:
                 continue
             last = _LAST_WORD.search(piece)
-            if last and last.group(1).lower() in abbrevs:
+            if last and (last.group(1).lower() in abbrevs or _is_initial(last.group(1))):
                 pending = piece
                 continue
             out.append(piece)
