@@ -1,0 +1,383 @@
+"""Story clustering: B-cubed quality (dev/test, per language, mono/cross-lingual, three arrival
+orders), SemEval-2022 Task 8 pair similarity (ar-ar, tr-tr genuine rows), and the amortised
+clustering cost per article with 100k articles in the store (SQLite and PostgreSQL).
+
+    python benchmarks/stories.py [--tune] [--skip-speed] [--speed-n 100000]
+
+``--tune`` grid-searches the weights and the join threshold on the DEV half only (odd event
+numbers) and prints the best; the shipped constants in ``minbar.stories.clustering`` are set
+from it by hand. Results go to benchmarks/results/stories.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import SHARED, machine, pg_settings, sqlite_settings  # noqa: E402
+from _stories_data import (  # noqa: E402
+    bcubed,
+    bcubed_mix,
+    build_items,
+    cached_vectors,
+    entity_keys_fn,
+    load_records,
+)
+
+from minbar.analysis.article_vectors import article_passage  # noqa: E402
+from minbar.stories.clustering import Item, Params, cluster_items, pair_similarity  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "stories.json"
+SEMEVAL = SHARED / "semeval2022_task8"
+LANGS = ("ar", "tr", "az", "en", "ru")
+
+
+def orders(items: list[Item]) -> dict[str, list[Item]]:
+    chrono = sorted(items, key=lambda i: (i.t, i.id))
+    out = {"chronological": chrono, "reversed": chrono[::-1]}
+    for seed in (1, 2, 3):
+        shuffled = list(chrono)
+        random.Random(seed).shuffle(shuffled)
+        out[f"shuffled_{seed}"] = shuffled
+    return out
+
+
+def evaluate(items, records, params: Params, consolidate: bool = False) -> dict:
+    gold = {r["idx"]: r["event"] for r in records}
+    lang = {r["idx"]: r["lang"] for r in records}
+    subsets = {
+        "all": set(gold),
+        "dev": {r["idx"] for r in records if r["split"] == "dev"},
+        "test": {r["idx"] for r in records if r["split"] == "test"},
+    }
+    out = {}
+    for name, seq in orders(items).items():
+        pred = cluster_items(seq, params, consolidate)
+        res = {k: bcubed(pred, gold, s) for k, s in subsets.items()}
+        res["test_per_language"] = {
+            lg: bcubed(pred, gold, {i for i in subsets["test"] if lang[i] == lg}) for lg in LANGS
+        }
+        res["all_per_language"] = {
+            lg: bcubed(pred, gold, {i for i in subsets["all"] if lang[i] == lg}) for lg in LANGS
+        }
+        res["test_mix"] = bcubed_mix(pred, gold, lang, subsets["test"])
+        res["all_mix"] = bcubed_mix(pred, gold, lang, subsets["all"])
+        res["stories"] = len(set(pred.values()))
+        out[name] = res
+    return out
+
+
+def tune(items, records) -> tuple[Params, float]:
+    """Grid search on the dev events only (mean B-cubed F1 over three orders)."""
+    gold = {r["idx"]: r["event"] for r in records}
+    dev = {r["idx"] for r in records if r["split"] == "dev"}
+    seqs = list(orders(items).values())[:3]
+    best = (Params(), -1.0)
+    grid = itertools.product(
+        (0.0, 0.04, 0.08, 0.12, 0.16),
+        (0.0, 0.03, 0.06, 0.1),
+        (0.0, 0.015, 0.03, 0.05),
+        np.round(np.arange(0.86, 0.97, 0.005), 3),
+    )
+    for w_ent, w_num, w_time, join in grid:
+        params = Params(w_ent=w_ent, w_num=w_num, w_time=w_time, join=float(join))
+        f1 = float(np.mean([bcubed(cluster_items(s, params), gold, dev)["f1"] for s in seqs]))
+        if f1 > best[1] + 1e-9:
+            best = (params, f1)
+    base = best[0]
+    for merge in (0.9, 0.92, 0.94, 0.96, 0.98, 9.0):
+        params = Params(**{**base.__dict__, "merge": merge})
+        f1 = float(np.mean([bcubed(cluster_items(s, params, True), gold, dev)["f1"] for s in seqs]))
+        print(f"merge {merge}: dev F1 {f1:.4f}", file=sys.stderr)
+    return best
+
+
+def developing_link(items, records, params: Params) -> dict:
+    """Does the Van rebuilding follow-up (x-e10, 18 days later) start its own story linked to
+    the Van earthquake story (p1-e01), rather than joining it?"""
+    from minbar.stories.clustering import Clusterer
+
+    clusterer = Clusterer(params=params)
+    for item in sorted(items, key=lambda i: (i.t, i.id)):
+        clusterer.add(item)
+    ev = {r["idx"]: r["event"] for r in records}
+    quake = {id(clusterer.story_of(i)) for i, e in ev.items() if e == "p1-e01"}
+    follow = [clusterer.story_of(i) for i, e in ev.items() if e == "x-e10"]
+    ids = {id(s): s.id for s in clusterer.stories}
+    parents = {s.parent_id for s in follow}
+    return {
+        "followup_joined_old_story": bool({id(s) for s in follow} & quake),
+        "followup_parent_is_quake_story": bool(parents & {ids[q] for q in quake}),
+    }
+
+
+# --- SemEval-2022 Task 8 --------------------------------------------------------------------
+
+
+def semeval_rows() -> dict[str, list[dict]]:
+    csv.field_size_limit(10**9)
+    base = SEMEVAL / "official_urls_labels"
+    genuine = set()
+    for name in (
+        "semeval-2022_task8_train-data_batch.csv",
+        "semeval-2022_task8_train-data_batch2.csv",
+    ):
+        with (base / name).open(encoding="utf-8") as fh:
+            genuine |= {r["pair_id"] for r in csv.DictReader(fh)}
+    out: dict[str, dict[str, dict]] = {"ar": {}, "tr": {}}
+    for name in ("training_set.csv", "testing_set.csv"):
+        with (SEMEVAL / "hfl_sample_texts" / name).open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                lg = r["lang1"]
+                if lg in out and r["lang2"] == lg and r["pair_id"] in genuine:
+                    out[lg].setdefault(r["pair_id"], r)
+    return {k: list(v.values()) for k, v in out.items()}
+
+
+def pearson(a, b) -> float:
+    return float(np.corrcoef(np.asarray(a, float), np.asarray(b, float))[0, 1])
+
+
+def semeval(params: Params) -> dict:
+    from minbar.stories.features import article_text, numbers
+
+    name, keys_fn = entity_keys_fn()
+    out = {
+        "entity_keys": name,
+        "note": "genuine training pairs of the HFL sample files, not "
+        "the official evaluation set (whose texts are not available offline)",
+    }
+    for lg, rows in semeval_rows().items():
+        texts = [r["text1"] for r in rows] + [r["text2"] for r in rows]
+        vecs = cached_vectors([article_passage("", t) for t in texts], f"semeval_{lg}")
+        n = len(rows)
+        items = [
+            Item(
+                id=k,
+                vec=vecs[k],
+                t=0.0,
+                lang=lg,
+                keys=keys_fn(article_text("", t), lg),
+                numbers=numbers(article_text("", t)),
+            )
+            for k, t in enumerate(texts)
+        ]
+        sims = [pair_similarity(items[k], items[n + k], params, use_time=False) for k in range(n)]
+        cos = [float(items[k].vec @ items[n + k].vec) for k in range(n)]
+        gold = [-float(r["Overall"]) for r in rows]  # 1 = very similar
+        out[f"{lg}-{lg}"] = {
+            "pairs": n,
+            "pearson": round(pearson(sims, gold), 4),
+            "pearson_cosine_only": round(pearson(cos, gold), 4),
+        }
+    return out
+
+
+# --- speed ----------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def speed(settings_cm, label: str, n_store: int, n_new: int, records, seed_vecs) -> dict:
+    """Amortised cost of :func:`cluster_pending` for ``n_new`` articles with ``n_store``
+    already clustered (synthetic stories around real vectors, 90 days, most of them closed)."""
+    from sqlalchemy import insert
+
+    from minbar.analysis.embeddings import to_bytes
+    from minbar.store.repository import Store
+    from minbar.store.schema import (
+        article_stages,
+        article_vectors,
+        articles,
+        stories,
+        story_articles,
+    )
+    from minbar.stories.clustering import cluster_pending
+
+    rng = np.random.default_rng(7)
+    end = datetime(2026, 12, 1, tzinfo=UTC)
+    start = end - timedelta(days=90)
+
+    def noisy(v, sigma):
+        x = v + rng.normal(0, sigma, v.shape).astype(np.float32)
+        return (x / np.linalg.norm(x)).astype(np.float32)
+
+    with settings_cm() as settings:
+        store = Store.open(settings)
+        t0 = time.perf_counter()
+        art_rows, vec_rows, st_rows, link_rows, stage_rows = [], [], [], [], []
+        aid = sid = 0
+        centers = []
+        while aid < n_store:
+            sid += 1
+            size = min(int(rng.geometric(0.3)), n_store - aid)
+            center = noisy(seed_vecs[rng.integers(len(seed_vecs))], 0.03)
+            t_story = start + timedelta(hours=float(rng.uniform(0, 90 * 24 - 24)))
+            vsum = np.zeros_like(center)
+            first = last = None
+            for _ in range(size):
+                aid += 1
+                rec = records[rng.integers(len(records))]
+                at = t_story + timedelta(hours=float(rng.uniform(0, 30)))
+                vec = noisy(center, 0.02)
+                vsum += vec
+                first, last = min(first or at, at), max(last or at, at)
+                art_rows.append(_article_row(aid, rec, at))
+                vec_rows.append({"article_id": aid, "vector": to_bytes(vec)})
+                link_rows.append(
+                    {"article_id": aid, "story_id": sid, "similarity": None, "joined_at": end}
+                )
+                stage_rows.append({"article_id": aid, "stage": "story", "done_at": end})
+            centers.append((center, last))
+            st_rows.append(
+                {
+                    "id": sid,
+                    "title": "t",
+                    "titles": "{}",
+                    "languages": "[]",
+                    "first_article_id": aid,
+                    "first_published": first,
+                    "last_published": last,
+                    "article_count": size,
+                    "centroid": to_bytes(vsum),
+                    "entities": "{}",
+                    "status": "closed" if last < end - timedelta(hours=72) else "open",
+                    "created_at": end,
+                    "updated_at": end,
+                }
+            )
+        with store.engine.begin() as conn:
+            for table, rows in (
+                (articles, art_rows),
+                (article_vectors, vec_rows),
+                (stories, st_rows),
+                (story_articles, link_rows),
+                (article_stages, stage_rows),
+            ):
+                for k in range(0, len(rows), 5000):
+                    conn.execute(insert(table), rows[k : k + 5000])
+        if store.dialect == "postgresql":
+            from sqlalchemy import text
+
+            with store.engine.begin() as conn:
+                conn.execute(text("SELECT setval('stories_id_seq', :n)"), {"n": sid})
+                conn.execute(text("SELECT setval('articles_id_seq', :n)"), {"n": aid})
+                conn.execute(text("ANALYZE"))
+        build_s = time.perf_counter() - t0
+        recent = [c for c, last in centers if last > end - timedelta(hours=48)]
+        new_rows, new_vecs = [], []
+        for k in range(n_new):
+            aid += 1
+            rec = records[rng.integers(len(records))]
+            at = end + timedelta(minutes=float(k) * 720 / n_new)
+            if k % 2 and recent:
+                vec = noisy(recent[rng.integers(len(recent))], 0.02)
+            else:
+                vec = noisy(noisy(seed_vecs[rng.integers(len(seed_vecs))], 0.03), 0.02)
+            new_rows.append(_article_row(aid, rec, at))
+            new_vecs.append({"article_id": aid, "vector": to_bytes(vec)})
+        with store.engine.begin() as conn:
+            conn.execute(insert(articles), new_rows)
+            conn.execute(insert(article_vectors), new_vecs)
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        done = cluster_pending(store)
+        total = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        store.close()
+    return {
+        "backend": label,
+        "articles_in_store": n_store,
+        "stories_in_store": sid,
+        "new_articles": done,
+        "build_store_s": round(build_s, 1),
+        "total_s": round(total, 2),
+        "ms_per_article": round(1000 * total / max(done, 1), 2),
+        "python_peak_alloc_mb": round(peak / 2**20, 1),
+        "process_max_rss_mb": round(_rss_mb(), 1),
+    }
+
+
+def _article_row(aid: int, rec: dict, at: datetime) -> dict:
+    return {
+        "id": aid,
+        "url": f"https://synthetic.example/{aid}",
+        "canonical_url": f"https://synthetic.example/{aid}",
+        "title": rec["title"],
+        "text": rec["text"],
+        "text_norm": "",
+        "text_stem": "",
+        "lang": rec["lang"],
+        "published": at,
+        "fetched_at": at,
+        "content_hash": f"{aid:064x}",
+        "word_count": 0,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-semeval", action="store_true")
+    ap.add_argument("--speed-n", type=int, default=100_000)
+    ap.add_argument("--speed-new", type=int, default=1000)
+    args = ap.parse_args()
+    records = load_records()
+    keys_name, keys_fn = entity_keys_fn()
+    items = build_items(records, keys_fn=keys_fn)
+    params = Params()
+    result: dict = {"machine": machine(), "entity_keys": keys_name}
+    if args.tune:
+        best, f1 = tune(items, records)
+        print(f"best on dev: {best} F1 {f1:.4f}", file=sys.stderr)
+        result["tuned_on_dev"] = {**best.__dict__, "dev_f1": round(f1, 4)}
+    result["params"] = params.__dict__
+    events = {r["event"] for r in records}
+    result["dataset"] = {
+        "articles": len(records),
+        "events": sum(1 for e in events if "single" not in e),
+        "singletons": sum(1 for e in events if "single" in e),
+        "per_language": {lg: sum(r["lang"] == lg for r in records) for lg in LANGS},
+    }
+    result["quality"] = evaluate(items, records, params)
+    result["quality_with_consolidation"] = {
+        k: {s: v[s] for s in ("all", "dev", "test")}
+        for k, v in evaluate(items, records, params, consolidate=True).items()
+    }
+    result["developing_story"] = developing_link(items, records, params)
+    if not args.skip_semeval:
+        result["semeval2022_task8"] = semeval(params)
+    if not args.skip_speed:
+        seeds = cached_vectors(
+            [article_passage(r["title"], r["text"]) for r in records], "articles"
+        )
+        result["speed"] = [
+            speed(sqlite_settings, "sqlite", args.speed_n, args.speed_new, records, seeds),
+            speed(pg_settings, "postgresql", args.speed_n, args.speed_new, records, seeds),
+        ]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(json.dumps({k: v for k, v in result.items() if k != "quality"}, indent=2, default=str))
+    for name, res in result["quality"].items():
+        print(name, "all", res["all"], "test", res["test"], "dev", res["dev"])
+
+
+if __name__ == "__main__":
+    main()
