@@ -1,0 +1,298 @@
+"""Named entities (people, organisations, places) linked to one canonical entity across scripts.
+
+Why no model: no offline multilingual NER model ships on PyPI, and the people and places our
+users follow are few and known. So extraction combines
+
+1. an alias index over shipped lists (heads of state and ministers, organisations, media,
+   companies, CLDR country names, the region's cities and provinces) and user-defined entities,
+   matched with per-language inflection rules (:mod:`minbar.analysis.gazetteer`);
+2. rules for everything else (:mod:`minbar.analysis.entity_rules`): titles, attribution verbs,
+   capitalisation, Arabic name patterns;
+3. linking: a listed entity has key ``TYPE:normalised-canonical``; an unknown person gets
+   ``PER:~<consonant skeleton>`` (:func:`minbar.analysis.transliterate.skeleton`), which is the
+   same for "Ali Öztürk", "Али Озтюрк" and "علي أوزتورك"; a surname alone later in the text
+   takes the key of the full name mentioned before it.
+
+Pure Python, ~1-3 ms per 3,000-character article (``benchmarks/entities.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from minbar.analysis import entity_lexicon as lex
+from minbar.analysis.entity_rules import Tok, UnknownFinder
+from minbar.analysis.gazetteer import (
+    EntityDef,
+    Gazetteer,
+    entity_key,
+    given_names,
+    parse_entity_file,
+    shipped_defs,
+    text_forms,
+)
+from minbar.analysis.transliterate import script_of, skeleton, to_latin
+from minbar.text.normalize import fold
+
+__all__ = [
+    "EntityDef",
+    "EntityMention",
+    "EntityRecognizer",
+    "get_recognizer",
+    "parse_entity_file",
+]
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    text: str
+    type: str  # "PER" | "ORG" | "LOC"
+    canonical: str  # display name, Latin/English form where known
+    key: str  # "TYPE:normalised-canonical"; "PER:~skeleton" for people in no list
+    start: int
+    end: int
+
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = "'’‘ʼ"
+_SENT_BREAK = set('.!?\n:;"«»“”()[]')
+#: Gap characters an alias may span ("U.S.", "Rostov-on-Don", "Al Thani").
+_ALIAS_GAP = set(" \t-.'’")
+AGGLUTINATIVE = {"tr", "az"}
+
+
+@lru_cache(maxsize=200_000)
+def _word_info(word: str) -> tuple[str, str]:
+    return fold(word), script_of(word)
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Word tokens with offsets; a Latin suffix after an apostrophe (``Türkiye'nin``,
+    ``Russia's``) is dropped so the name ends before it."""
+    toks: list[Tok] = []
+    prev_end = 0
+    for m in _WORD.finditer(text):
+        s, e = m.start(), m.end()
+        if (
+            toks
+            and s - prev_end == 1
+            and text[prev_end] in _APOSTROPHES
+            and toks[-1].end == prev_end
+            and toks[-1].script == "latin"
+        ):
+            prev_end = e
+            continue  # suffix: part of the previous word
+        word = m.group()
+        gap = text[prev_end:s]
+        sent_start = not toks or not _SENT_BREAK.isdisjoint(gap)
+        folded, script = _word_info(word)
+        toks.append(
+            Tok(
+                s,
+                e,
+                word,
+                folded,
+                script,
+                script != "arabic" and word[0].isupper(),
+                sent_start,
+                gap,
+            )
+        )
+        prev_end = e
+    return toks
+
+
+class EntityRecognizer:
+    """Finds entity mentions in text and resolves bare names; build once (see
+    :func:`get_recognizer`), the alias index takes ~0.3 s."""
+
+    def __init__(self, user_entities: Iterable[EntityDef] = ()):
+        defs = [(d, True) for d in user_entities] + [(d, False) for d in shipped_defs()]
+        self.gaz = Gazetteer(defs)
+        self.given = given_names()
+
+    # -- gazetteer ------------------------------------------------------------------------------
+
+    def _match(self, toks: list[Tok], forms: list[tuple[str, ...]], i: int):
+        """Longest alias starting at token ``i``: (end token, entity index) or None."""
+        best = None
+        frontier = [self.gaz.trie]
+        j = i
+        while frontier and j < len(toks) and j - i < self.gaz.max_len:
+            if j > i and not set(toks[j].gap) <= _ALIAS_GAP:
+                break
+            nxt = []
+            for node in frontier:
+                for f in forms[j]:
+                    child = node.get(f)
+                    if child is not None:
+                        nxt.append(child)
+            frontier = nxt
+            j += 1
+            for node in frontier:
+                hit = node.get(Gazetteer.END)
+                if hit and self._case_ok(toks, i, j, hit[1]):
+                    best = (j, hit[0])
+                    break
+        return best
+
+    @staticmethod
+    def _case_ok(toks: list[Tok], i: int, j: int, rule: str) -> bool:
+        first = toks[i]
+        if rule == "any" or first.script == "arabic":
+            return True
+        if rule == "upper":
+            return all(c.isupper() for t in toks[i:j] for c in t.word if c.isalpha())
+        return first.word[0].isupper()
+
+    def _arabic_adjective(self, toks: list[Tok], i: int, j: int) -> bool:
+        """ "الحكومة السعودية": a feminine nisba after a definite noun is an adjective, not the
+        country."""
+        if j != i + 1 or i == 0 or toks[i].script != "arabic":
+            return False
+        prev, word = toks[i - 1].fold, toks[i].fold
+        return (
+            word.startswith("ال")
+            and word.endswith(("يه", "ي"))
+            and prev.startswith("ال")
+            and prev not in lex.AR_STOP
+        )
+
+    @staticmethod
+    def _extend_name(toks: list[Tok], covered: list[str | None], j: int) -> int:
+        end = j
+        while (
+            end < len(toks)
+            and end - j < 2
+            and covered[end] is None
+            and toks[end].cap
+            and toks[end].script != "arabic"
+            and toks[end].gap.strip() in ("", "-")
+            and toks[end].fold not in lex.NOT_NAMES
+            and toks[end].fold not in lex.TITLES
+            and not toks[end].sent_start
+        ):
+            end += 1
+        return end
+
+    # -- extraction -----------------------------------------------------------------------------
+
+    def extract(self, text: str, lang: str | None) -> list[EntityMention]:
+        """Entity mentions in ``text``, ordered by offset (``lang`` selects inflection rules;
+        None tries the Turkic suffix rules too)."""
+        toks = tokenize(text)
+        agg = lang in AGGLUTINATIVE or lang is None
+        forms = [text_forms(t.word, agg) for t in toks]
+        covered: list[str | None] = [None] * len(toks)
+        spans: list[tuple[int, int, int | None, str]] = []  # (i, j, entity idx, type)
+        i = 0
+        while i < len(toks):
+            hit = self._match(toks, forms, i)
+            if hit and not self._arabic_adjective(toks, i, hit[0]):
+                j, idx = hit
+                ent = self.gaz.entities[idx]
+                spans.append((i, j, idx, ent.type))
+                for k in range(i, j):
+                    covered[k] = ent.type
+                i = j
+            else:
+                i += 1
+        for n, (i, j, idx, kind) in enumerate(spans):  # "Tamim bin Hamad" + "Al Thani"
+            if kind == "PER":
+                end = self._extend_name(toks, covered, j)
+                if end > j:
+                    spans[n] = (i, end, idx, kind)
+                    covered[j:end] = [kind] * (end - j)
+        finder = UnknownFinder(toks, forms, covered, self.given)
+        for s, e, kind in finder.find():
+            spans = [sp for sp in spans if sp[1] <= s or sp[0] >= e]  # an ORG run absorbs
+            spans.append((s, e, None, kind))
+        spans.sort()
+        return self._mentions(text, toks, forms, spans, lang)
+
+    def _mentions(self, text, toks, forms, spans, lang) -> list[EntityMention]:
+        out: list[EntityMention] = []
+        surnames: dict[str, tuple[str, str]] = {}  # folded last word → (canonical, key)
+        taken = set()
+        for i, j, idx, kind in spans:
+            taken.update(range(i, j))
+            surface = text[toks[i].start : toks[j - 1].end]
+            if idx is not None:
+                ent = self.gaz.entities[idx]
+                canonical, key = ent.canonical, ent.key
+            elif kind == "PER":
+                canonical, key = self._person(surface, lang, toks[j - 1], surnames)
+            else:
+                canonical = to_latin(surface)
+                key = entity_key(kind, canonical)
+            if kind == "PER" and j - i >= 2:
+                for f in forms[j - 1]:
+                    surnames.setdefault(f, (canonical, key))
+            out.append(EntityMention(surface, kind, canonical, key, toks[i].start, toks[j - 1].end))
+        # a surname alone after its full name: "... Ali Öztürk ... Öztürk said"
+        for k, tok in enumerate(toks):
+            if k in taken or (tok.script != "arabic" and not tok.cap) or len(tok.fold) < 3:
+                continue
+            hit = next((surnames[f] for f in forms[k] if f in surnames), None)
+            if hit and tok.fold not in lex.NOT_NAMES and tok.fold not in lex.AR_STOP:
+                first = next((m for m in out if m.key == hit[1]), None)
+                if first is not None and first.start < tok.start:
+                    out.append(EntityMention(tok.word, "PER", hit[0], hit[1], tok.start, tok.end))
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _person(self, surface: str, lang, last: Tok, surnames) -> tuple[str, str]:
+        """Canonical and key of a person in no list: a listed person under another spelling
+        (same skeleton), the full name this surname belongs to, or a new skeleton key."""
+        sk = skeleton(surface, lang)
+        idx = self.gaz.skeletons.get(sk)
+        if idx is not None:
+            ent = self.gaz.entities[idx]
+            return ent.canonical, ent.key
+        if " " not in surface.strip() and last.fold in surnames:
+            return surnames[last.fold]
+        return to_latin(surface), f"PER:~{sk or fold(surface)}"
+
+    # -- resolution -----------------------------------------------------------------------------
+
+    def resolve(self, name: str, lang: str | None) -> EntityMention | None:
+        """A bare name or speaker string ("Dışişleri Bakanı Hakan Fidan", "Али Озтюрк") as
+        one entity: the first person found in it, else the first organisation; a string that
+        is only a name (1-4 words, no cue) is taken as a person."""
+        name = name.strip()
+        if not name:
+            return None
+        found = self.extract(name, lang)
+        for kind in ("PER", "ORG"):
+            hit = next((m for m in found if m.type == kind), None)
+            if hit:
+                return hit
+        toks = tokenize(name)
+        if not 1 <= len(toks) <= 4 or found:
+            return found[0] if found else None
+        latin_like = toks[0].script != "arabic"
+        if latin_like and not all(t.cap or t.fold in lex.NAME_CONNECTORS for t in toks):
+            return None
+        if any(t.fold in lex.NOT_NAMES or t.fold in lex.AR_STOP for t in toks):
+            return None
+        surface = name[toks[0].start : toks[-1].end]
+        canonical, key = self._person(surface, lang, toks[-1], {})
+        return EntityMention(surface, "PER", canonical, key, toks[0].start, toks[-1].end)
+
+
+_CACHE: dict[tuple, EntityRecognizer] = {}
+
+
+def get_recognizer(user_entities: tuple[EntityDef, ...] = ()) -> EntityRecognizer:
+    """A recogniser for these user entities, built once per distinct set (EntityDef holds a
+    list, so the cache key is its contents)."""
+    key = tuple((d.canonical, d.type, tuple(d.aliases)) for d in user_entities)
+    rec = _CACHE.get(key)
+    if rec is None:
+        if len(_CACHE) >= 8:
+            _CACHE.pop(next(iter(_CACHE)))
+        rec = _CACHE[key] = EntityRecognizer(user_entities)
+    return rec

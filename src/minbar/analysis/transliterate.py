@@ -1,0 +1,220 @@
+"""Transliteration between Arabic, Latin and Cyrillic script, and a loose phonetic name key.
+
+Why: the same person is written "Ali Öztürk", "Али Озтюрк" and "علي أوزتورك" in our five
+languages, and only a few hundred people are in the shipped list. For everyone else the entity
+key is a *consonant skeleton*: each script is mapped to ten consonant classes, vowels and
+semivowels are dropped (Arabic does not write short vowels, so only consonants are comparable),
+and repeated classes collapse. The classes merge what the scripts confuse when borrowing names:
+p/b (Arabic has no p), v/f, d/t (Turkish final devoicing, "ettin" for "al-Din"), s/z/sh, k/g/q
+and ğ/غ, c/ç/j/ج/ч/ж. H-like sounds (h, kh, ح, خ, ه, х) are dropped: they are written
+inconsistently (final ه, "Ahmet" vs "Akhmed"). The Arabic article inside a compound name
+("فخر الدين" → "Fahrettin") is dropped as well.
+
+The key is deliberately lossy: it groups spellings of one name, and the benchmark measures how
+often different names collide (``benchmarks/entities.py``, cross-script linking).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from minbar.text.normalize import fold_token, light
+
+# --- consonant classes -------------------------------------------------------------------------
+
+#: Latin letter → class letter ("" = dropped). Applied to folded (ASCII-ish) lowercase text.
+_LATIN_CLASS = {
+    "b": "b", "p": "b", "f": "f", "v": "f", "w": "",
+    "t": "t", "d": "t", "k": "k", "g": "k", "q": "k",
+    "s": "s", "z": "s", "x": "h", "j": "j", "c": "j",
+    "l": "l", "r": "r", "m": "m", "n": "n", "h": "h",
+}  # fmt: skip
+#: Digraphs read before single letters (English/Russian-style romanisation).
+_LATIN_DIGRAPHS = (
+    ("kh", "h"), ("gh", "k"), ("sh", "s"), ("ch", "j"), ("zh", "j"), ("dh", "t"),
+    ("th", "t"), ("ts", "s"), ("tch", "j"), ("dj", "j"), ("dzh", "j"), ("ph", "f"),
+)  # fmt: skip
+#: Latin languages where ``c`` is /dʒ/ and ``x`` is /x/ (tr, az) versus English ``c`` = k/s.
+_C_AS_K = {"en"}
+
+_CYRILLIC_CLASS = {
+    "б": "b", "п": "b", "в": "f", "ф": "f", "т": "t", "д": "t", "к": "k", "г": "k",
+    "с": "s", "з": "s", "ш": "s", "щ": "s", "ц": "s", "ж": "j", "ч": "j", "х": "h",
+    "л": "l", "р": "r", "м": "m", "н": "n",
+}  # fmt: skip
+_CYRILLIC_DIGRAPHS = (("дж", "j"), ("кс", "ks"))
+
+_ARABIC_CLASS = {
+    "ب": "b", "پ": "b", "ف": "f", "ڤ": "f", "ت": "t", "ط": "t", "د": "t", "ض": "t",
+    "ذ": "t", "ث": "s", "ك": "k", "ق": "k", "غ": "k", "گ": "k", "س": "s", "ص": "s",
+    "ز": "s", "ش": "s", "ظ": "s", "ج": "j", "چ": "j", "خ": "h", "ح": "h", "ه": "h",
+    "ل": "l", "ر": "r", "م": "m", "ن": "n",
+}  # fmt: skip
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def script_of(text: str) -> str:
+    """``arabic``, ``cyrillic`` or ``latin``: the script of the first letter in ``text``."""
+    for ch in text:
+        if ch.isalpha():
+            if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f":
+                return "arabic"
+            if "\u0400" <= ch <= "\u04ff":
+                return "cyrillic"
+            return "latin"
+    return "latin"
+
+
+def _classes(word: str, table: dict[str, str], digraphs) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for dg, cls in digraphs:
+            if word.startswith(dg, i):
+                out.append(cls)
+                i += len(dg)
+                break
+        else:
+            out.append(table.get(word[i], ""))
+            i += 1
+    return out
+
+
+def _word_skeleton(word: str, lang: str | None) -> str:
+    """Class string of one lightly normalised word; ``h`` is removed after digraphs were read.
+
+    The Arabic article is recognised before alef folding, so "ألتون" (Altun) keeps its l."""
+    script = script_of(word)
+    if script == "arabic" and len(word) > 3 and word.startswith("ال"):
+        word = word[2:]
+    word = fold_token(word)
+    if script == "arabic":
+        classes = [_ARABIC_CLASS.get(ch, "") for ch in word]
+    elif script == "cyrillic":
+        classes = _classes(word, _CYRILLIC_CLASS, _CYRILLIC_DIGRAPHS)
+    else:
+        table = _LATIN_CLASS
+        if lang in _C_AS_K:
+            table = {**_LATIN_CLASS, "c": "k", "x": "ks", "j": "j"}
+        classes = _classes(word, table, _LATIN_DIGRAPHS)
+    return "".join(c for c in classes if c and c != "h")
+
+
+def _collapse(s: str) -> str:
+    out = []
+    for ch in s:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str, lang: str | None = None) -> str:
+    """Loose phonetic key of a name in any of the three scripts ("Ali Öztürk" → "lstrk").
+
+    Words are concatenated before repeated classes collapse, so "Abdullah" and "عبد الله"
+    agree; the Arabic article is dropped (فخر الدين → Fahrettin). ``lang`` only matters for
+    Latin ``c``/``x`` (English versus Turkish/Azerbaijani)."""
+    parts = [_word_skeleton(w, lang) for w in _LETTERS.findall(light(name))]
+    return _collapse("".join(parts))
+
+
+def token_skeleton(word: str, lang: str | None = None) -> str:
+    """Skeleton of one word (for per-token matching of user entities)."""
+    return _collapse(_word_skeleton(light(word), lang))
+
+
+# --- script conversion (display forms and generated aliases) --------------------------------
+
+_CYR_TO_LAT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "ә": "a", "ө": "o", "ү": "u", "ң": "ng", "ғ": "gh", "қ": "q", "һ": "h",
+}  # fmt: skip
+
+#: Turkish/Azerbaijani/English Latin → Russian Cyrillic, the way Russian media spell Turkic names.
+_LAT_TO_CYR_DIGRAPHS = (
+    ("sh", "ш"), ("ch", "ч"), ("kh", "х"), ("zh", "ж"), ("yu", "ю"), ("ya", "я"),
+    ("yo", "йо"), ("ts", "ц"),
+)  # fmt: skip
+_LAT_TO_CYR = {
+    "a": "а", "b": "б", "c": "дж", "ç": "ч", "d": "д", "e": "е", "ə": "э", "f": "ф",
+    "g": "г", "ğ": "г", "h": "х", "x": "х", "ı": "ы", "i": "и", "j": "ж", "k": "к",
+    "q": "г", "l": "л", "m": "м", "n": "н", "o": "о", "ö": "ё", "p": "п", "r": "р",
+    "s": "с", "ş": "ш", "t": "т", "u": "у", "ü": "ю", "v": "в", "w": "в", "y": "й",
+    "z": "з",
+}  # fmt: skip
+
+_AR_TO_LAT = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j",
+    "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh",
+    "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "u", "ي": "i",
+    "ى": "a", "ء": "", "ؤ": "u", "ئ": "i", "پ": "p", "چ": "ch", "گ": "g", "ڤ": "v",
+}  # fmt: skip
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def cyrillic_to_latin(text: str) -> str:
+    """Simple romanisation of Russian (BGN-like, without diacritics)."""
+    out = []
+    for word in text.split():
+        lat = "".join(_CYR_TO_LAT.get(ch, ch) for ch in word.lower())
+        out.append(_cap(lat))
+    return " ".join(out)
+
+
+def latin_to_cyrillic(text: str) -> str:
+    """Turkic/English Latin → Russian Cyrillic, used to generate aliases of user entities."""
+    out = []
+    for word in text.split():
+        w = word.replace("İ", "i").replace("I", "ı").lower()
+        res = []
+        i = 0
+        while i < len(w):
+            for dg, cyr in _LAT_TO_CYR_DIGRAPHS:
+                if w.startswith(dg, i):
+                    res.append(cyr)
+                    i += len(dg)
+                    break
+            else:
+                ch = w[i]
+                # ö/ü after a consonant soften it: Öztürk → Озтюрк; word-initially Ö → О.
+                if ch in "öü" and (i == 0 or w[i - 1] in "aeıioöuüə"):
+                    res.append("о" if ch == "ö" else "у")
+                else:
+                    res.append(_LAT_TO_CYR.get(ch, ch))
+                i += 1
+        out.append(_cap("".join(res)))
+    return " ".join(out)
+
+
+def arabic_to_latin(text: str) -> str:
+    """Loose romanisation of an Arabic name for display (no short vowels are written)."""
+    text = unicodedata.normalize("NFKC", text)
+    out = []
+    for word in text.split():
+        prefix = ""
+        if word.startswith("ال") and len(word) > 3:
+            prefix, word = "al-", word[2:]
+        lat = ("a" if word[:1] == "ع" else "") + "".join(_AR_TO_LAT.get(ch, "") for ch in word)
+        out.append(prefix + _cap(lat) if not prefix else prefix + lat.capitalize())
+    return " ".join(w for w in out if w)
+
+
+def to_latin(text: str) -> str:
+    """Display form of ``text`` in Latin script (unchanged when already Latin)."""
+    script = script_of(text)
+    if script == "cyrillic":
+        return cyrillic_to_latin(text)
+    if script == "arabic":
+        return arabic_to_latin(text)
+    return text
