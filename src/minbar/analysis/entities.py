@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from minbar.analysis import entity_lexicon as lex
-from minbar.analysis.entity_rules import Tok, UnknownFinder
+from minbar.analysis.entity_rules import Tok, UnknownFinder, adjacent
 from minbar.analysis.gazetteer import (
     EntityDef,
     Gazetteer,
@@ -34,7 +34,7 @@ from minbar.analysis.gazetteer import (
     shipped_defs,
     text_forms,
 )
-from minbar.analysis.transliterate import script_of, skeleton, to_latin
+from minbar.analysis.transliterate import collapse, script_of, skeleton, to_latin, token_skeleton
 from minbar.text.normalize import fold
 
 __all__ = [
@@ -103,6 +103,19 @@ def tokenize(text: str) -> list[Tok]:
         )
         prev_end = e
     return toks
+
+
+def _initials(toks: list[Tok], i: int) -> int:
+    """Start of a person's name including initials before it ("A. B. Hüseynov")."""
+    while (
+        i > 0
+        and len(toks[i - 1].word) == 1
+        and toks[i - 1].cap
+        and toks[i].gap.strip() == "."
+        and not toks[i - 1].sent_start
+    ):
+        i -= 1
+    return i
 
 
 class EntityRecognizer:
@@ -178,6 +191,54 @@ class EntityRecognizer:
             end += 1
         return end
 
+    def _user_windows(self, toks: list[Tok], covered: list[str | None], lang):
+        """User entities written in a script their aliases do not use: word windows whose
+        consonant skeleton equals an alias's (longest window first)."""
+        found = []
+        i = 0
+        while i < len(toks):
+            hit = None
+            first = toks[i]
+            if (
+                covered[i] is None
+                and (first.script == "arabic" or first.cap)
+                and first.fold not in lex.AR_STOP
+                and first.fold not in lex.NOT_NAMES
+            ):
+                for j in range(min(len(toks), i + self.gaz.user_max_words), i, -1):
+                    if any(covered[k] for k in range(i, j)) or not all(
+                        adjacent(toks[k]) for k in range(i + 1, j)
+                    ):
+                        continue
+                    sk = collapse("".join(token_skeleton(t.word, lang) for t in toks[i:j]))
+                    idx = self.gaz.user_skeletons.get(sk)
+                    if idx is not None:
+                        hit = (i, j, idx, self.gaz.entities[idx].type)
+                        break
+            if hit:
+                found.append(hit)
+                covered[hit[0] : hit[1]] = [hit[3]] * (hit[1] - hit[0])
+                i = hit[1]
+            else:
+                i += 1
+        return found
+
+    @staticmethod
+    def _extend_place(toks, forms, covered, i: int, j: int) -> tuple[int, int]:
+        def ok(k: int) -> bool:
+            return covered[k] is None and toks[k].cap and toks[k].script != "arabic"
+
+        if i > 0 and ok(i - 1) and toks[i - 1].fold in lex.LOC_BEFORE and adjacent(toks[i]):
+            i -= 1
+        while (
+            j < len(toks)
+            and ok(j)
+            and adjacent(toks[j])
+            and (toks[j].fold in lex.LOC_AFTER or any(f in lex.LOC_AFTER for f in forms[j]))
+        ):
+            j += 1
+        return i, j
+
     # -- extraction -----------------------------------------------------------------------------
 
     def extract(self, text: str, lang: str | None) -> list[EntityMention]:
@@ -200,16 +261,27 @@ class EntityRecognizer:
                 i = j
             else:
                 i += 1
-        for n, (i, j, idx, kind) in enumerate(spans):  # "Tamim bin Hamad" + "Al Thani"
-            if kind == "PER":
-                end = self._extend_name(toks, covered, j)
-                if end > j:
-                    spans[n] = (i, end, idx, kind)
-                    covered[j:end] = [kind] * (end - j)
+        if self.gaz.user_skeletons:
+            spans += self._user_windows(toks, covered, lang)
+            spans.sort()
+        for n, (i, j, idx, kind) in enumerate(spans):
+            if kind == "PER":  # "Tamim bin Hamad" + "Al Thani"
+                start, end = i, self._extend_name(toks, covered, j)
+            elif kind == "LOC":  # "Şərqi" + "Almaniya", "Naxçıvan" + "Muxtar Respublikası"
+                start, end = self._extend_place(toks, forms, covered, i, j)
+            else:
+                continue
+            if (start, end) != (i, j):
+                spans[n] = (start, end, idx, kind)
+                covered[start:end] = [kind] * (end - start)
         finder = UnknownFinder(toks, forms, covered, self.given)
         for s, e, kind in finder.find():
             spans = [sp for sp in spans if sp[1] <= s or sp[0] >= e]  # an ORG run absorbs
             spans.append((s, e, None, kind))
+        spans = [
+            (_initials(toks, i), j, idx, kind) if kind == "PER" else (i, j, idx, kind)
+            for i, j, idx, kind in spans
+        ]
         spans.sort()
         return self._mentions(text, toks, forms, spans, lang)
 

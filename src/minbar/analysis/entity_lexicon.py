@@ -80,11 +80,13 @@ ORG_HEADS = _set(
     "bakanlığı üniversitesi partisi bankası ajansı şirketi holding derneği konseyi komitesi"
     " komisyonu birliği vakfı enstitüsü başkanlığı müdürlüğü kurumu mahkemesi fonu grubu"
     " hastanesi okulu akademisi belediyesi valiliği derneği federasyonu sendikası odası"
-    " merkezi kurumu",
+    " merkezi kurumu teşkilatı örgütü müzesi tiyatrosu kütüphanesi a.ş",
     # az
     "nazirliyi universiteti partiyası bankı agentliyi şirkəti assosiasiyası şurası komitəsi"
     " komissiyası ittifaqı fondu institutu idarəsi xidməti məhkəməsi qrupu xəstəxanası məktəbi"
-    " akademiyası icra hakimiyyəti federasiyası mərkəzi qurumu cəmiyyəti",
+    " akademiyası icra hakimiyyəti federasiyası mərkəzi qurumu cəmiyyəti təşkilatı şöbəsi"
+    " soveti birliyi bürosu donanması gəmiçiliyi kinostudiyası teatrı muzeyi kitabxanası"
+    " assambleyası asc qsc mmc qüvvələri",
     # ru
     "министерство университет партия банк агентство компания корпорация совет комитет комиссия"
     " ассоциация союз фонд институт служба управление суд группа больница академия федерация"
@@ -94,6 +96,18 @@ ORG_HEADS = _set(
 AR_ORG_HEADS = _set(
     "وزارة جامعة حزب بنك وكالة شركة مجلس لجنة هيئة منظمة جمعية مؤسسة صندوق"
     " اتحاد مستشفى أكاديمية جماعة حركة"
+)
+
+#: Words that extend a listed place to a larger name: a direction before it ("Şərqi Almaniya",
+#: "North America") or a state word after it ("Naxçıvan Muxtar Respublikası").
+LOC_BEFORE = _set(
+    "east west north south northern southern eastern western central new upper lower greater"
+    " doğu batı kuzey güney yeni orta şərqi qərbi şimali cənubi yeni mərkəzi"
+    " восточная западная северная южная новая восточный западный северный южный"
+)
+LOC_AFTER = _set(
+    "republic empire federation respublikası imperiyası muxtar federativ demokratik"
+    " cumhuriyeti imparatorluğu özerk республика империя"
 )
 
 #: Head words making a capitalised sequence a place.
@@ -122,11 +136,11 @@ NOT_NAMES = _set(
     " their our there here on by for with from as to of not no yes new last next first second",
     # tr
     "bu bir ve ancak ayrıca öte pazartesi salı çarşamba perşembe cuma cumartesi pazar ocak şubat"
-    " mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık dışişleri"
-    " içişleri milli savunma öte yandan buna göre şu o da de ile için gibi",
+    " mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık"
+    " öte yandan buna göre şu o da de ile için gibi",
     # az
     "bu bir və lakin həmçinin bazar ertəsi çərşənbə axşamı cümə şənbə yanvar fevral mart aprel"
-    " may iyun iyul avqust sentyabr oktyabr noyabr dekabr xarici daxili müdafiə baş",
+    " may iyun iyul avqust sentyabr oktyabr noyabr dekabr baş",
     # ru
     "в на по как это однако также при для из от до о об и а но что кто он она они мы вы его ее"
     " их этот эта эти тот та те россии турции",

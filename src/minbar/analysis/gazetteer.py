@@ -234,6 +234,10 @@ class Gazetteer:
         self.trie: dict = {}
         self.max_len = 1
         self.skeletons: dict[str, int] = {}
+        #: user entities by the skeleton of each alias: matched over word windows in any
+        #: script, so "Selim Karaca" is found as "سليم قره جه" with no Arabic alias given
+        self.user_skeletons: dict[str, int] = {}
+        self.user_max_words = 0
         for defn, user in defs:
             self.add(defn, user)
 
@@ -253,10 +257,15 @@ class Gazetteer:
                 continue
             ent.aliases.append(alias)
             self._insert(alias, idx, user)
-            if ent.type == "PER" or user:
-                sk = skeleton(alias)
-                if len(sk) >= 5 and len(_WORD.findall(alias)) >= 2:
-                    self.skeletons.setdefault(sk, idx)
+            sk = skeleton(alias)
+            n_words = len(_WORD.findall(alias))
+            if ent.type == "PER" and len(sk) >= 5 and n_words >= 2:
+                self.skeletons.setdefault(sk, idx)
+            if user:  # Latin c/x read the Turkic and the English way
+                for variant in {sk, skeleton(alias, "en")}:
+                    if len(variant) >= 5:
+                        self.user_skeletons.setdefault(variant, idx)
+                        self.user_max_words = max(self.user_max_words, n_words + 1)
         return idx
 
     def _insert(self, alias: str, idx: int, user: bool) -> None:

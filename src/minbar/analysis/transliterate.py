@@ -103,7 +103,7 @@ def _word_skeleton(word: str, lang: str | None) -> str:
     return "".join(c for c in classes if c and c != "h")
 
 
-def _collapse(s: str) -> str:
+def collapse(s: str) -> str:
     out = []
     for ch in s:
         if not out or out[-1] != ch:
@@ -119,12 +119,13 @@ def skeleton(name: str, lang: str | None = None) -> str:
     agree; the Arabic article is dropped (فخر الدين → Fahrettin). ``lang`` only matters for
     Latin ``c``/``x`` (English versus Turkish/Azerbaijani)."""
     parts = [_word_skeleton(w, lang) for w in _LETTERS.findall(light(name))]
-    return _collapse("".join(parts))
+    return collapse("".join(parts))
 
 
+@lru_cache(maxsize=200_000)
 def token_skeleton(word: str, lang: str | None = None) -> str:
     """Skeleton of one word (for per-token matching of user entities)."""
-    return _collapse(_word_skeleton(light(word), lang))
+    return collapse(_word_skeleton(light(word), lang))
 
 
 # --- script conversion (display forms and generated aliases) --------------------------------
