@@ -19,6 +19,9 @@ LANGS = ("en", "ar", "tr", "az", "ru")
 OUT = Path(__file__).resolve().parents[1] / "src/minbar/analysis/data/countries.json"
 #: CLDR codes that are not places (or are organisations: EU, UN) or too vague to tag.
 SKIP = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"}
+#: Country names that are also frequent words in one of our languages: مالي (Mali) is
+#: "financial" in Arabic, Того (Togo) is "of that" in Russian.
+AMBIGUOUS = {"مالي", "Того"}
 #: Continents and large regions worth tagging as places (UN M49 codes).
 REGIONS = {"002", "019", "142", "150", "145", "143", "021", "005", "015", "151", "155", "039"}
 
@@ -33,9 +36,8 @@ def main() -> None:
     out = []
     for code in codes:
         names = {lang: locales[lang].territories.get(code) for lang in LANGS}
-        aliases = sorted(
-            {n for n in names.values() if n} | {n.replace("ё", "е") for n in names.values() if n}
-        )
+        found = {n for n in names.values() if n}
+        aliases = sorted((found | {n.replace("ё", "е") for n in found}) - AMBIGUOUS)
         out.append({"code": code, "canonical": names["en"], "aliases": aliases})
     OUT.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8")
     print(f"{len(out)} territories → {OUT} ({OUT.stat().st_size} bytes)")

@@ -61,6 +61,12 @@ def adjacent(tok: Tok) -> bool:
     return tok.gap.strip() in ("", "-")
 
 
+def _ar_preposed(tok: Tok) -> bool:
+    """ "بالرياض", "لأنقرة": a place after a preposition ends the title's affiliation (the
+    next word is not the holder's name: "الوزير بالرياض قادما")."""
+    return tok.fold[:1] in ("ب", "ل", "ك") and not tok.fold.startswith("ال")
+
+
 class UnknownFinder:
     """Applies the rules to one tokenised text; ``covered[i]`` is the gazetteer mention (its
     type) already on token ``i``, or None."""
@@ -128,6 +134,8 @@ class UnknownFinder:
                     j += 2
                 else:
                     break
+            if self.toks[i].sent_start:  # "Geologist Ali Öztürk": start at the given name
+                i = next((k for k in range(i, j) if self._given(k)), i)
             kind = self._type_run(i, j)
             if kind:
                 start = i
@@ -222,7 +230,7 @@ class UnknownFinder:
                     and adjacent(toks[k])
                     and (
                         _in(toks[k], lex.AR_TITLES | lex.AR_AFFILIATION, forms[k])
-                        or self.covered[k] in ("ORG", "LOC")
+                        or (self.covered[k] in ("ORG", "LOC") and not _ar_preposed(toks[k]))
                         or (toks[k].fold.startswith("ال") and not self._given(k))
                     )
                 ):
