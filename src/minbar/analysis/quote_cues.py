@@ -63,8 +63,7 @@ AR_VERBS = (
 AR_COMPLEMENTISER = r"(?:إلى\s+)?(?:بأن|إن|أن|إنه|أنه|إنها|أنها|إنهم|أنهم|بأنه|بأنها)"
 #: Arabic participles continuing the current speaker: "…، مضيفاً أن …", "مشيراً إلى أن".
 AR_PARTICIPLES = (
-    r"مضيفا|مضيفاً|مضيفة|مشيرا|مشيراً|مشيرة|مؤكدا|مؤكداً|مؤكدة|موضحا|موضحاً|موضحة|لافتا|لافتاً"
-    r"|لافتة|معتبرا|معتبراً|معتبرة|محذرا|محذراً|محذرة|متابعا|متابعاً"
+    r"(?:مضيف|مشير|مؤكد|موضح|لافت|معتبر|محذر|متابع|منوه|معرب)(?:اً|ًا|ا|ة|ةً)?(?![\w\u064b-\u0652])"
 )
 EN_PARTICIPLES = r"adding|saying|noting|stressing|warning|explaining|insisting|arguing"
 RU_PARTICIPLES = r"добавив|отметив|подчеркнув|заявив|сообщив|пояснив|напомнив|уточнив"
@@ -75,6 +74,10 @@ RU_ACCORDING = r"по\s+(?:словам|мнению|данным|информа
 AR_ACCORDING = r"(?:و?بحسب|و?حسب|و?وفقا?ً?\s*ل|و?وفقاً\s*ل|و?طبقاً?\s*ل|و?نقلا?ً?\s*عن)"
 #: Turkish/Azerbaijani postpositional forms: "X'e göre", "X'in açıklamasına göre", "fikrincə".
 TR_ACCORDING_WORDS = {
+    "yapılan",
+    "açıklamaya",
+    "açıklamada",
+    "proqnozuna",
     "açıklamasına",
     "verilerine",
     "sözlerine",
@@ -175,6 +178,14 @@ SPEAKER_PARTICLES = {
 #: Person titles (a name after them is the speaker). Lowercase prefixes; matched on word start.
 PERSON_TITLES = {
     "en": (
+        "economist",
+        "hydrologist",
+        "ecologist",
+        "scientist",
+        "researcher",
+        "historian",
+        "lawyer",
+        "pediatrician",
         "minister",
         "president",
         "governor",
@@ -225,6 +236,16 @@ PERSON_TITLES = {
         "mp",
     ),
     "ru": (
+        "экономист",
+        "гидролог",
+        "эколог",
+        "учён",
+        "учен",
+        "политолог",
+        "историк",
+        "юрист",
+        "режиссёр",
+        "режиссер",
         "министр",
         "президент",
         "губернатор",
@@ -263,6 +284,15 @@ PERSON_TITLES = {
         "официальн",
     ),
     "tr": (
+        "başantrenör",
+        "ekonomist",
+        "analist",
+        "akademisyen",
+        "sosyolog",
+        "hukukçu",
+        "gazeteci",
+        "müsteşar",
+        "doktor",
         "bakan",
         "vali",
         "sözcü",
@@ -294,6 +324,17 @@ PERSON_TITLES = {
         "koordinatör",
     ),
     "az": (
+        "hidroloq",
+        "ekoloq",
+        "iqtisadçı",
+        "pediatr",
+        "alim",
+        "politoloq",
+        "sosioloq",
+        "hüquqşünas",
+        "jurnalist",
+        "akademik",
+        "professor",
         "nazir",
         "katib",
         "direktor",
@@ -323,6 +364,25 @@ PERSON_TITLES = {
         "komandan",
     ),
     "ar": (
+        "عالم",
+        "طبيب",
+        "طبيبة",
+        "باحث",
+        "باحثة",
+        "أستاذ",
+        "أستاذة",
+        "الأمين",
+        "المتحدثة",
+        "الناطقة",
+        "المشرف",
+        "المشرفة",
+        "مشرف",
+        "مشرفة",
+        "العداءة",
+        "العداء",
+        "دكتور",
+        "دكتورة",
+        "الدكتورة",
         "وزير",
         "وزيرة",
         "محافظ",
@@ -516,6 +576,15 @@ ORG_WORDS = {
         "amea",
     ),
     "ar": (
+        "مؤتمر",
+        "حديث",
+        "مقابلة",
+        "تصريح",
+        "تصريحات",
+        "كلمة",
+        "لقاء",
+        "اجتماع",
+        "حفل",
         "وزارة",
         "هيئة",
         "إدارة",

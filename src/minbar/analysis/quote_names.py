@@ -69,17 +69,33 @@ _AR_STOP = {
     "هذا",
     "هذه",
     "و",
+    "عقب",
+    "إثر",
+    "السبت",
+    "الأحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
 }
 _AR_TRIM = re.compile(
-    r"\s+(?:خلال|أمام|قد|يوم|اليوم|أمس|لل\S+|لوكالة\s.*|لصحيفة\s.*|في\s+(?:بيان|مؤتمر|تصريح|"
-    r"تصريحات|حديث|مقابلة|كلمة|تغريدة|منشور|لقاء)\b).*$"
+    r"\s+(?:خلال|أمام|قد|يوم|اليوم|أمس|عقب|إثر|بعد|لل\S+|لـ\S*|لوكالة\s.*|لصحيفة\s.*|"
+    r"في\s+(?:بيان|مؤتمر|تصريح|تصريحات|حديث|مقابلة|كلمة|تغريدة|منشور|لقاء)\b).*$"
 )
 _LEAD = re.compile(
     r"^(?:and|but|also|а|и|но|же|ve|və|amma|ancak|من جهته|من جانبه|بدوره|بدورها|"
     r"في المقابل|و)\s*[,،]?\s+",
     re.IGNORECASE,
 )
-_TRAIL = re.compile(r"\s+(?:ise|isə|da|də|de|həmçinin|ayrıca|also|же|также|yine)$", re.IGNORECASE)
+_TRAIL = re.compile(
+    r"\s+(?:ise|isə|da|də|de|həmçinin|ayrıca|also|же|также|yine|ранее|earlier|önce|əvvəl|has|have"
+    r"|had|was|were|is|are|would|will|has also|had also)$",
+    re.IGNORECASE,
+)
+_AR_TAIL = re.compile(r"\s+(?:و?(?:نف|رفض|رد|أكد|قال|أعلن|ذكر|أوضح)\S*)(?:\s.*)?$")
+#: Words a speaker phrase may continue with after the name (ru "— сказал X журналистам").
+_AFTER_NAME = re.compile(r"^(?:\w+(?:ам|ям)|после|на|в|во|по|при|в ходе|during|after|at|in)$")
 #: English sentence subject: the words before the first past-tense or auxiliary verb.
 _EN_SUBJECT = re.compile(
     r"^((?:[A-Z][^\s]*)(?:\s+(?!on\s+\w+day\b)[^\s,]+){0,8}?)(?:\s+on\s+\w+day)?\s+"
@@ -88,6 +104,11 @@ _EN_SUBJECT = re.compile(
 )
 _CONJ = {"and", "və", "ve", "и"}
 _RU_GEN = re.compile(r"(?:ии|ы|а|и|ого|ой|я)$")
+
+
+def fold(text: str) -> str:
+    """Case-fold that keeps Turkish/Azerbaijani "İ" a plain "i" (str.casefold adds a dot)."""
+    return text.replace("İ", "i").casefold()
 
 
 def strip_suffix(token: str) -> str:
@@ -103,13 +124,18 @@ def clean_phrase(phrase: str, lang: str) -> str:
     for _ in range(2):
         phrase = _LEAD.sub("", phrase)
         phrase = _TRAIL.sub("", phrase)
+    return phrase.strip(" ,.;:،")
+
+
+def trim_title_phrase(phrase: str, lang: str) -> str:
+    """A speaker phrase without a name, shortened to the speaker (Arabic: drop "في بيان"…)."""
     if lang == "ar":
-        phrase = _AR_TRIM.sub("", " " + phrase).strip()
+        phrase = _AR_TAIL.sub("", _AR_TRIM.sub("", " " + phrase)).strip()
     return phrase.strip(" ,.;:،")
 
 
 def _same_surname(mention: str, known: str) -> bool:
-    a, b = mention.casefold(), known.casefold()
+    a, b = fold(mention), fold(known)
     if a == b:
         return True
     if len(b) >= 4 and a.startswith(b) and len(a) - len(b) <= 3:
@@ -131,48 +157,57 @@ def _stems(lang: str, kind: str) -> re.Pattern:
     return re.compile("|".join(alts))
 
 
+def _has(lang: str, stems: re.Pattern, low: str) -> bool:
+    if lang == "ar":
+        if low.startswith("ال"):
+            low = low[2:]
+        elif low[:1] in "لبوف" and len(low) > 3 and stems.match(low[1:]):
+            return True  # proclitic: "لجامعة"
+        return bool(stems.match(low) or stems.match("ال" + low))
+    return bool(stems.match(low))
+
+
+def _acronym(token: str) -> bool:
+    base = re.split(r"['’-]", token)[0]
+    return len(base) > 1 and base.isupper() and base.isalpha()
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_class(lang: str, token: str) -> tuple[bool, bool, bool]:
+    """(is a person title, is an organisation word, may be part of a person's name) — cached,
+    since every sentence asks about the same few thousand words."""
+    low = fold(token).strip(".")
+    title = _has(lang, _stems(lang, "titles"), low)
+    org = _has(lang, _stems(lang, "orgs"), low) or _acronym(token)
+    if _NAME_PARTICLE.match(token):
+        return title, org, True
+    if not token[:1].isupper() or token.endswith(("'s", "’s")):
+        return title, org, False
+    stop = C.STOPWORDS.get(lang, set())
+    pronouns = C.PRONOUNS.get(lang, set())
+    return title, org, not (low in stop or low in pronouns or title or org)
+
+
 class Speakers:
     """Speakers of one article, in reading order (resolution state across its sentences)."""
 
     def __init__(self, lang: str, people: Sequence[str] = ()) -> None:
         self.lang = lang
-        self.titles = _stems(lang, "titles")
-        self.orgs = _stems(lang, "orgs")
-        self.stop = C.STOPWORDS.get(lang, set())
         self.pronouns = C.PRONOUNS.get(lang, set())
         self.known: list[str] = [p for p in people if len(p.split()) >= 2]
         self.history: list[tuple[str, str, bool]] = []  # (speaker, raw phrase, is a person)
+        self.titles_of: dict[str, set[str]] = {}  # full name → title words seen before it
 
     # --- word classes ----------------------------------------------------------------------
 
-    def _has(self, stems: re.Pattern, token: str) -> bool:
-        low = token.casefold().strip(".")
-        if self.lang == "ar":
-            return bool(stems.match(low) or (low.startswith("ال") and stems.match(low[2:])))
-        return bool(stems.match(low))
-
     def is_title(self, token: str) -> bool:
-        return self._has(self.titles, token)
+        return _word_class(self.lang, token)[0]
 
     def is_org(self, token: str) -> bool:
-        return self._has(self.orgs, token) or self._acronym(token)
-
-    @staticmethod
-    def _acronym(token: str) -> bool:
-        base = re.split(r"['’-]", token)[0]
-        return len(base) > 1 and base.isupper() and base.isalpha()
+        return _word_class(self.lang, token)[1]
 
     def _namelike(self, token: str) -> bool:
-        if _NAME_PARTICLE.match(token):
-            return True
-        if not token[:1].isupper() or token.endswith(("'s", "’s")):
-            return False
-        low = token.casefold()
-        return not (
-            low in self.stop or low in self.pronouns or self.is_title(token) or self.is_org(token)
-        )
-
-    # --- person names in a phrase ----------------------------------------------------------
+        return _word_class(self.lang, token)[2]
 
     def _runs(self, tokens: list[str]) -> list[tuple[int, int]]:
         runs, i = [], 0
@@ -198,29 +233,37 @@ class Speakers:
         for i, j in self._runs(tokens):
             prev = tokens[i - 1] if i > 0 else ""
             nxt = tokens[j] if j < len(tokens) else ""
+            titled = any(self.is_title(t) for t in tokens[max(0, i - 6) : i])
             if (
-                prev.casefold() in C.PLACE_PREPOSITIONS
-                or prev.casefold() in _CONJ
-                or (prev and self.is_org(prev))
+                fold(prev) in C.PLACE_PREPOSITIONS
+                or fold(prev) in _CONJ
+                or (prev and self.is_org(prev) and not titled)
             ):
                 if j - i < 3:  # "Ministry of Emergency Situations"; but "Minister of
                     continue  # Digital Development and Transport Kamran Novruzov" → last two
                 i = j - 2
             if nxt and nxt not in ",(" and (self.is_org(nxt) or self.is_title(nxt)):
                 continue
-            if nxt.casefold() in _CONJ and j + 1 < len(tokens) and tokens[j + 1][:1].isupper():
+            if fold(nxt) in _CONJ and j + 1 < len(tokens) and tokens[j + 1][:1].isupper():
                 continue  # "Ekologiya və Təbii Sərvətlər Nazirliyi": one institution's name
-            if (
+            lower_next = (
                 nxt
                 and nxt not in ",("
                 and nxt[:1].islower()
-                and nxt.casefold() not in (C.SPEAKER_PARTICLES)
-                and (not sov or re.search(r"(?:ları|ləri|leri|lari|sı|si|su|sü)$", nxt))
+                and fold(nxt) not in C.SPEAKER_PARTICLES
+                and not _AFTER_NAME.match(fold(nxt))
+            )
+            if lower_next and (
+                j - i == 1 or not sov or re.search(r"(?:ları|ləri|leri|lari|sı|si|su|sü)$", nxt)
             ):
-                continue
+                continue  # "Turkish officials", "Depremin ardından …": not a name
             run = [strip_suffix(t) for t in tokens[i:j]]
-            if self.lang == "ru" and len(run) >= 3 and _RU_GEN.search(run[0]):
-                run = run[1:]
+            while self.lang == "ru" and len(run) >= 3 and _RU_GEN.search(run[0]):
+                run = run[1:]  # "Саудовской Аравии Фейсал аль-Харби"
+            if sov and len(run) >= 3 and re.search(r"[-'’][a-zəöüçşğı]{1,3}$", tokens[j - 1]):
+                run = run[:2]  # "Elçin Qasımov Xəzər Xəbər-ə": the name, then the outlet
+            elif sov and len(run) >= 3 and re.search(r"(?:da|də|dan|dən)$", run[-1]):
+                run = run[:-1]  # "Səlim Qaraağac Ankarada"
             if (
                 len(run) == 1
                 and not harvest
@@ -234,14 +277,24 @@ class Speakers:
 
     def _person_ar(self, tokens: list[str]) -> list[str]:
         name: list[str] = []
-        prev = ""  # a name starts the phrase or follows a title or an "al-" word, never a
+        prev = prev2 = ""  # a name starts the phrase or follows a title or an "al-" word, not a
         for tok in tokens:  # bare construct noun ("هيئة إدارة" is an organisation)
             t = tok.strip("،,.:()")
             if not t:
                 continue
             if not name:
-                ok_prev = not prev or prev.startswith(_AR_PREFIXES) or self.is_title(prev)
-                prev = t
+                ok_prev = (
+                    not prev
+                    or prev.startswith(_AR_PREFIXES)
+                    or self.is_title(prev)
+                    or (  # a place after a preposition: "طبيبة الأطفال في دبي ريم الخطيب"
+                        prev2 in _AR_STOP
+                        and prev not in _AR_STOP
+                        and not self.is_org(prev)
+                        and not self.is_title(prev)
+                    )
+                )
+                prev2, prev = prev, t
                 if (
                     not ok_prev
                     or t.startswith(_AR_PREFIXES)
@@ -249,15 +302,20 @@ class Speakers:
                     or self.is_title(t)
                     or self.is_org(t)
                     or t[0].isdigit()
-                    or t.endswith(("ية", "ون", "ين"))
+                    or t.endswith("ية")
+                    or (t.startswith("م") and t.endswith(("ون", "ين")))  # مراقبون، مسؤولين
                     or len(t) < 2
                 ):
                     continue
                 name.append(t)
                 continue
             if t in _AR_STOP or self.is_title(t) or self.is_org(t) or t[0].isdigit():
+                if len(name) == 1 and (self.is_title(t) or self.is_org(t)):
+                    name = []  # "في إسطنبول الدكتورة عائشة": the place was not the name
+                    prev2, prev = prev, t
+                    continue
                 break
-            if t.startswith(("لل", "بال", "وال", "فال")):
+            if t.startswith(("لل", "بال", "وال", "فال", "لـ")):
                 break
             name.append(t)
             if t.startswith("ال") or len(name) >= 4:
@@ -273,8 +331,9 @@ class Speakers:
             if len(name) == 1:
                 return self.lookup(name[0]) or name[0]
             return " ".join(name)
-        if self.lang == "en" and "," in tokens:  # "X, an analyst at Y Capital, told …"
-            head = self._person_latin(tokens[: tokens.index(",")])
+        comma = tokens.index(",") if "," in tokens else -1
+        if self.lang == "en" and 0 < comma < len(tokens) - 1 and tokens[comma + 1][:1].islower():
+            head = self._person_latin(tokens[:comma])  # "X, an analyst at Y Capital, told …"
             if head and len(head[-1]) >= 2:
                 return " ".join(head[-1])
         runs = self._person_latin(tokens)
@@ -303,6 +362,7 @@ class Speakers:
             if speaker in self.known:
                 self.known.remove(speaker)
             self.known.append(speaker)
+            self.titles_of.setdefault(speaker, set()).update(fold(raw).split())
 
     def _last(self) -> str | None:
         """Most recent person speaker; else the most recent speaker; else the last full name
@@ -314,26 +374,35 @@ class Speakers:
             return self.history[-1][0]
         return self.known[-1] if self.known else None
 
-    def _by_title(self, title: str) -> str | None:
-        low = title.casefold()
-        if self.lang == "ar" and low.startswith("ال"):
-            low = low[2:]
-        elif self.lang == "en":
-            low = re.sub(r"^the\s+", "", low)
-        if " " in low or not self.is_title(low if self.lang != "ar" else title):
+    def _by_title(self, phrase: str) -> str | None:
+        """A bare title ("the minister", "Vali", "الوزير", "türkiyəli nazir") → the most recent
+        person introduced with that title (as a speaker or anywhere in the text)."""
+        words = fold(phrase).split()
+        if self.lang == "en" and words[:1] == ["the"]:
+            words = words[1:]
+        if not words or len(words) > 2 or not self.is_title(words[-1]):
             return None
-        stem = low[: max(4, len(low) - 2)] if self.lang != "ar" else low
-        for speaker, raw, person in reversed(self.history):
-            if person and any(w.startswith(stem) for w in raw.casefold().split()):
-                return speaker
+        low = words[-1]
+        if self.lang == "ar":
+            stem = low[2:] if low.startswith("ال") else low
+        else:
+            stem = low[: max(4, len(low) - 2)]
+        for name in self._recent_people():
+            if any(w.startswith(stem) or w.endswith(stem) for w in self.titles_of.get(name, ())):
+                return name
         return None
+
+    def _recent_people(self) -> list[str]:
+        order = [sp for sp, _raw, person in reversed(self.history) if person]
+        return order + [n for n in reversed(self.known) if n not in order]
 
     def resolve(self, phrase: str | None) -> str | None:
         """Speaker for ``phrase`` ("" or a pronoun = the most recent person speaker)."""
         if phrase is None:
             return None
         raw = clean_phrase(phrase, self.lang)
-        if not raw or raw.casefold() in self.pronouns:
+        words = fold(raw).split()
+        if not words or words[0] in self.pronouns or words[-1] in self.pronouns:
             return self._last()
         name = self.person(raw)
         if name:
@@ -347,21 +416,30 @@ class Speakers:
         by_title = self._by_title(raw)
         if by_title:
             return by_title
-        self._remember(raw, raw, False)
-        return raw
+        title = trim_title_phrase(raw, self.lang)
+        if not title:  # "وقالت عقب السباق": only circumstances, no subject
+            return self._last()
+        self._remember(title, raw, False)
+        return title
 
     def subject_of(self, text: str) -> str | None:
-        """Speaker of a participle clause with no earlier quote in its sentence: the subject
-        right after an Arabic sentence-initial verb, else the most recent speaker."""
+        """Speaker of a participle clause with no earlier quote in its sentence: the subject of
+        the sentence (Arabic: after the initial verb; English: before the first verb), else the
+        most recent speaker."""
         if self.lang == "ar":
-            words = text.split()
-            if len(words) > 2 and words[0].startswith("و"):
-                first = words[1].strip("،,")
-                if self.is_title(first):
-                    return self._by_title(first) or self.resolve(first)
-                name = self._person_ar(_TOKEN.findall(" ".join(words[1:7])))
-                if name:
-                    return self.resolve(" ".join(name))
+            words = [w.strip("،,") for w in text.split()[1:9]]
+            if words and (self.is_title(words[0]) or self.is_org(words[0])):
+                if self.is_org(words[0]):  # construct chain: "وزارة الموارد المائية العراقية"
+                    chain = [words[0]]
+                    for w in words[1:]:
+                        if not w.startswith("ال") or w in _AR_STOP:
+                            break
+                        chain.append(w)
+                    return self.resolve(" ".join(chain))
+                return self._by_title(words[0]) or self.resolve(" ".join(words))
+            name = self._person_ar(_TOKEN.findall(" ".join(words[:6])))
+            if name:
+                return self.resolve(" ".join(name))
         elif self.lang == "en":
             m = _EN_SUBJECT.match(text)
             if m:
@@ -374,7 +452,7 @@ class Speakers:
         end = 0
         while end < len(words) and (
             words[end][:1].isupper()
-            or words[end].casefold() in {"ve", "və"}
+            or fold(words[end]) in {"ve", "və"}
             or self.is_title(words[end])
         ):
             end += 1
@@ -384,23 +462,36 @@ class Speakers:
                 while j < len(words) and words[j][:1].isupper():
                     j += 1
                 end = j
-        while end < len(words) and words[end].casefold() in C.SPEAKER_PARTICLES:
+        while end < len(words) and fold(words[end]) in C.SPEAKER_PARTICLES:
             end += 1
         return end
 
     def according_source(self, src: str) -> str | None:
         """The source in "according to X" forms, or None when it names no one ("ilkin məlumata")."""
-        words = [w for w in src.split() if w.casefold() not in C.TR_ACCORDING_WORDS]
-        words = [w for w in words if w.casefold() not in {"yapılan", "açıklamaya", "edilen"}]
-        if not words or any(w.casefold().strip("،,") in C.NON_SPEAKER_SOURCES for w in words):
+        words = [strip_suffix(w) if "'" in w or "’" in w else w for w in src.split()]
+        words = [w for w in words if fold(w) not in C.TR_ACCORDING_WORDS]
+        if not words or any(fold(w).strip("،,") in C.NON_SPEAKER_SOURCES for w in words):
             return None
         return " ".join(words)
 
     def harvest(self, text: str) -> None:
-        """Remember full names written in ``text`` so that a later surname resolves to them."""
+        """Remember full names written in ``text`` (with the titles before them) so that a later
+        surname or bare title resolves to them."""
+        tokens = _TOKEN.findall(text)
         if self.lang == "ar":
+            for i, tok in enumerate(tokens):
+                if self.is_title(tok):
+                    name = self._person_ar(tokens[i : i + 9])
+                    if len(name) >= 2:
+                        self._add_known(" ".join(name), tokens[i : i + 9])
             return
-        for run in self._person_latin(_TOKEN.findall(text), harvest=True):
+        runs = self._person_latin(tokens, harvest=True)
+        for run in runs:
             name = " ".join(run)
-            if name not in self.known:
-                self.known.append(name)
+            pos = next((k for k in range(len(tokens)) if tokens[k : k + 1] == run[:1]), 0)
+            self._add_known(name, tokens[max(0, pos - 5) : pos])
+
+    def _add_known(self, name: str, context: list[str]) -> None:
+        if name not in self.known:
+            self.known.append(name)
+        self.titles_of.setdefault(name, set()).update(fold(t) for t in context if self.is_title(t))

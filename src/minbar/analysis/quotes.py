@@ -56,12 +56,15 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _END_PUNCT = " \t,.;:!?،؛…"
 
 
+_QUOTE_CHARS = re.compile(r"[«»„“”\"]")
+
+
 def _open_quote(text: str) -> bool:
     """True when ``text`` ends inside a quotation (a quote that continues in the next sentence)."""
     guil = curly = 0
     low_open = False
     straight = False
-    for ch in text:
+    for ch in _QUOTE_CHARS.findall(text):
         if ch == "«":
             guil += 1
         elif ch == "»":
@@ -114,7 +117,7 @@ _VERB = {
     "ru": re.compile(rf"(?<!\w)(?:{C.RU_VERBS})(?!\w)", _I),
     "tr": re.compile(rf"(?<!\w)(?:{C.TR_VERBS}|belirterek|ifade ederek|vurgulayarak)(?!\w)", _I),
     "az": re.compile(rf"(?<!\w)(?:{C.AZ_VERBS})(?!\w)", _I),
-    "ar": re.compile(rf"(?<!\w)[وف]?(?:{C.AR_VERBS})(?:ت|وا)?(?!\w)"),
+    "ar": re.compile(rf"(?<![\w\u064b-\u0652])[وف]?(?:{C.AR_VERBS})(?:ت|وا)?(?![\w\u064b-\u0652])"),
 }
 _EN_SAY = re.compile(rf"^(?:{C.EN_SAY})$", _I)
 _EN_THAT = re.compile(r"^((?:\s+[^\s,.;:]+){0,7}?),?\s+that\s+", _I)
@@ -202,6 +205,9 @@ _PHRASE_TAIL = re.compile(r"\s+(?:şunları|şöyle|belə|bunları|bunu|şu söz
 # Clause and speaker helpers.
 
 
+_SOV_CLAUSE_START = re.compile(
+    r"^(?:(?:ise|isə|da|də|de|ayrıca|həmçinin)\s+)?(?:.*\s\w+(?:arak|erek|yaraq|yərək)\s+)?", _I
+)
 _DATELINE = re.compile(r"^[A-ZА-ЯÇŞİÖÜƏĞ]{2,}[^—–]{0,60}?\s[—–]\s+")
 
 
@@ -211,6 +217,8 @@ def _clause(text: str, lang: str) -> str:
     if stop:
         text = text[: stop.start()]
     text = _DATELINE.sub("", text.lstrip())
+    if lang in ("tr", "az"):  # "… uyararak Erciş'te çadır kurulduğunu": the clause after
+        text = _SOV_CLAUSE_START.sub("", text)
     return _clean_quote(text).rstrip(".!?؟").strip()
 
 
@@ -333,7 +341,7 @@ def _indirect_sov(s: str, lang: str, speakers: Speakers) -> list[_Cand]:
         if src is not None:
             out.append(_Cand(m.start("q"), src, _clause(m.group("q"), lang), "indirect"))
             return out
-    if lang == "az":
+    if lang == "az" and "bildirilib" in s:
         m = _AZ_PASSIVE.search(s)
         if m:
             out.append(_Cand(m.start("q"), m.group("spk"), _clause(m.group("q"), lang), "indirect"))
@@ -374,7 +382,7 @@ def _indirect_ar(s: str, speakers: Speakers) -> list[_Cand]:
         spk = re.sub(r"^ل(?=ل)", "ا", m.group("spk").strip())
         spk = re.sub(r"^ل(?!ل)", "", spk) if not spk.startswith("ال") else spk
         out.append(_Cand(m.start("q"), spk, _clause(m.group("q"), "ar"), "indirect"))
-    m = _AR_QAWL.search(s)
+    m = _AR_QAWL.search(s) if "قول" in s else None
     if m:
         out.append(_Cand(m.start("q"), m.group("spk"), _clause(m.group("q"), "ar"), "indirect"))
         return out
@@ -431,6 +439,8 @@ def _direct_speaker(before: str, after: str, lang: str) -> str | None:
                 return phrase[v.end() :]
             if re.search(rf"(?:{C.AR_PARTICIPLES})$", phrase):
                 return ""
+            if re.match(r"(?:مع|في|على|من|عن|ب|إلى)\s", phrase):
+                return None  # "… مع تعليق: «…»": a caption, not an attribution
             return phrase if _ntok(phrase) <= 6 else None
         verbs = list(_COLON_VERB[lang].finditer(phrase))
         if verbs:
