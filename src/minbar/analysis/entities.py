@@ -35,7 +35,7 @@ from minbar.analysis.gazetteer import (
     text_forms,
 )
 from minbar.analysis.transliterate import collapse, script_of, skeleton, to_latin, token_skeleton
-from minbar.text.normalize import fold
+from minbar.text.normalize import fold, light
 
 __all__ = [
     "EntityDef",
@@ -147,7 +147,11 @@ class EntityRecognizer:
             j += 1
             for node in frontier:
                 hit = node.get(Gazetteer.END)
-                if hit and self._case_ok(toks, i, j, hit[1]):
+                if (
+                    hit
+                    and self._case_ok(toks, i, j, hit[1])
+                    and (hit[2] is None or light(toks[i].word).endswith(hit[2]))
+                ):
                     best = (j, hit[0])
                     break
         return best

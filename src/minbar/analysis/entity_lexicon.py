@@ -125,6 +125,10 @@ NAME_CONNECTORS = _set(
 )
 AR_NAME_CONNECTORS = _set("بن ابن بنت أبو أبي عبد آل")
 
+#: Lower-case words inside an organisation's name once its head word was seen
+#: ("Ministry of Emergency Situations", "Fövqəladə Hallar və ... Nazirliyi").
+ORG_LINKS = _set("of for and on və ve по и")
+
 #: Capitalised words that are not names: sentence openers, days, months, nationality
 #: adjectives, honorific titles (those are cues, see TITLES).
 NOT_NAMES = _set(

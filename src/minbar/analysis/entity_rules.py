@@ -126,7 +126,10 @@ class UnknownFinder:
                 if self._name_word(j):
                     j += 1
                 elif (
-                    self.toks[j].fold in lex.NAME_CONNECTORS
+                    (
+                        self.toks[j].fold in lex.NAME_CONNECTORS
+                        or (self.toks[j].fold in lex.ORG_LINKS and self._has_org_head(i, j))
+                    )
                     and j + 1 < self.n
                     and self._name_word(j + 1)
                     and adjacent(self.toks[j + 1])
@@ -169,6 +172,9 @@ class UnknownFinder:
                     out.append((i, k + 1, "ORG"))
                     break
         return out
+
+    def _has_org_head(self, i: int, j: int) -> bool:
+        return any(_in(self.toks[k], _ORG_HEADS, self.forms[k]) for k in range(i, j))
 
     def _type_run(self, i: int, j: int) -> str | None:
         toks, forms = self.toks, self.forms

@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from minbar.analysis.transliterate import latin_to_cyrillic, script_of, skeleton
-from minbar.text.normalize import fold, tokens
+from minbar.text.normalize import fold, light, tokens
 
 TYPES = ("PER", "ORG", "LOC")
 _DATA = "minbar.analysis.data"
@@ -223,6 +223,15 @@ def _case_rule(alias: str) -> str:
     return "cap" if letters[0].isupper() else "any"
 
 
+def _short_arabic(alias: str) -> str | None:
+    """A short one-word Arabic alias must match before hamza folding: "وان" (Van) is also
+    "وأن" (and that) once أ is folded to ا."""
+    if script_of(alias) != "arabic" or " " in alias.strip():
+        return None
+    form = light(alias)
+    return form if len(form) <= 4 else None
+
+
 class Gazetteer:
     """Alias trie plus the skeleton index used to link unknown spellings of listed people."""
 
@@ -277,7 +286,7 @@ class Gazetteer:
             node = node.setdefault(w, {})
         # user entities win over shipped ones; otherwise the first list to claim an alias does
         if self.END not in node or user:
-            node[self.END] = (idx, _case_rule(alias))
+            node[self.END] = (idx, _case_rule(alias), _short_arabic(alias))
         self.max_len = max(self.max_len, len(words))
 
 
