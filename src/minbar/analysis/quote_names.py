@@ -95,7 +95,7 @@ _TRAIL = re.compile(
 )
 _AR_TAIL = re.compile(r"\s+(?:و?(?:نف|رفض|رد|أكد|قال|أعلن|ذكر|أوضح)\S*)(?:\s.*)?$")
 #: Words a speaker phrase may continue with after the name (ru "— сказал X журналистам").
-_AFTER_NAME = re.compile(r"^(?:\w+(?:ам|ям)|после|на|в|во|по|при|в ходе|during|after|at|in)$")
+_AFTER_NAME = re.compile(r"^(?:\w+(?:ам|ям)|после|на|в|во|по|при)$")
 #: English sentence subject: the words before the first past-tense or auxiliary verb.
 _EN_SUBJECT = re.compile(
     r"^((?:[A-Z][^\s]*)(?:\s+(?!on\s+\w+day\b)[^\s,]+){0,8}?)(?:\s+on\s+\w+day)?\s+"
@@ -197,6 +197,9 @@ class Speakers:
         self.known: list[str] = [p for p in people if len(p.split()) >= 2]
         self.history: list[tuple[str, str, bool]] = []  # (speaker, raw phrase, is a person)
         self.titles_of: dict[str, set[str]] = {}  # full name → title words seen before it
+        self.unit = 0  # index of the sentence group being read
+        self.last_quote_unit = -1  # last group that had a quote
+        self.subject: tuple[str, int] | None = None  # person named at a group's start
 
     # --- word classes ----------------------------------------------------------------------
 
@@ -253,7 +256,7 @@ class Speakers:
                 and fold(nxt) not in C.SPEAKER_PARTICLES
                 and not _AFTER_NAME.match(fold(nxt))
             )
-            if lower_next and (
+            if lower_next and not (harvest and j - i >= 2) and (
                 j - i == 1 or not sov or re.search(r"(?:ları|ləri|leri|lari|sı|si|su|sü)$", nxt)
             ):
                 continue  # "Turkish officials", "Depremin ardından …": not a name
@@ -365,8 +368,11 @@ class Speakers:
             self.titles_of.setdefault(speaker, set()).update(fold(raw).split())
 
     def _last(self) -> str | None:
-        """Most recent person speaker; else the most recent speaker; else the last full name
-        mentioned (a pronoun in the article's first quote refers to someone named before)."""
+        """Most recent person speaker, unless a sentence after that speaker's quote had another
+        named person as its subject ("Opposition leader X called the bill … . He said …");
+        else the most recent speaker; else the last full name mentioned."""
+        if self.subject and self.subject[1] > self.last_quote_unit:
+            return self.subject[0]
         for speaker, _raw, person in reversed(self.history):
             if person:
                 return speaker
@@ -474,9 +480,15 @@ class Speakers:
             return None
         return " ".join(words)
 
-    def harvest(self, text: str) -> None:
+    def harvest(self, text: str, had_quote: bool) -> None:
         """Remember full names written in ``text`` (with the titles before them) so that a later
-        surname or bare title resolves to them."""
+        surname or bare title resolves to them; then move on to the next sentence group."""
+        if had_quote:
+            self.last_quote_unit = self.unit
+        self._harvest(text)
+        self.unit += 1
+
+    def _harvest(self, text: str) -> None:
         tokens = _TOKEN.findall(text)
         if self.lang == "ar":
             for i, tok in enumerate(tokens):
@@ -486,10 +498,12 @@ class Speakers:
                         self._add_known(" ".join(name), tokens[i : i + 9])
             return
         runs = self._person_latin(tokens, harvest=True)
-        for run in runs:
+        for n, run in enumerate(runs):
             name = " ".join(run)
             pos = next((k for k in range(len(tokens)) if tokens[k : k + 1] == run[:1]), 0)
             self._add_known(name, tokens[max(0, pos - 5) : pos])
+            if n == 0 and pos <= 4 and self.unit > self.last_quote_unit:
+                self.subject = (name, self.unit)
 
     def _add_known(self, name: str, context: list[str]) -> None:
         if name not in self.known:

@@ -150,6 +150,7 @@ _RU_PART = re.compile(rf",\s+(?:{C.RU_PARTICIPLES}),\s+что\s+", _I)
 _TR_CLAUSE_END = re.compile(rf"(?:{C.TR_CLAUSE_END})$", _I)
 _TR_PART = re.compile(rf"(?<!\w)(?:{C.TR_PARTICIPLES})\s+(?P<spk>[^,]{{2,80}}),\s+", _I)
 _TR_AFTER_DIRECT = re.compile(rf"{MASK}[^,]*?\b(?:dedi|konuştu|kullandı|ekledi)\s+ve\s+", _I)
+_TR_SAYING = re.compile(MASK + r"\s*(?:diyen|diyən)\s+(?P<spk>[^,]{2,80}),\s*", _I)
 _TR_ACC = re.compile(
     r"^\s*(?P<src>[^,]{2,90}?)\s+(?:göre|görə|fikrincə|fikrine göre),?\s+(?P<q>.+)$", _I
 )
@@ -365,6 +366,9 @@ def _indirect_sov(s: str, lang: str, speakers: Speakers) -> list[_Cand]:
         if after_direct:  # "…" dedi ve <clause> ekledi: same speaker, clause after the "ve"
             after_direct = after_direct[-1]
             head, clause, same = "", span[after_direct.end() :], True
+        elif _TR_SAYING.search(span):  # "…" diyen X, <clause> açıkladı
+            m = _TR_SAYING.search(span)
+            head, clause = m.group("spk"), span[m.end() :]
         elif MASK in span:
             continue
         else:
@@ -549,7 +553,7 @@ def extract_quotes(
                 continue
             seen.add(key)
             out.append(Quote(speaker, quote, cand.kind, index))
-        speakers.harvest(masked)
+        speakers.harvest(masked, had_quote=bool(direct or kept))
     return out
 
 
