@@ -15,12 +15,13 @@ import re
 EN_SAY = r"said|says|say|added|adds"  # may take a clause without "that"
 EN_VERBS = (
     EN_SAY + r"|told|tells|stated|announced|warned|noted|claimed|insisted|explained|confirmed"
-    r"|argued|stressed|emphasi[sz]ed|acknowledged|admitted|declared|maintained|replied|alleged"
+    r"|argued|stressed|emphasi[sz]ed|acknowledged|admitted|declared|maintained|replied|answered"
+    r"|alleged"
     r"|asserted|cautioned|recalled|remarked|revealed|disclosed|assured|promised|vowed|wrote"
     r"|predicted|estimated|reported|believes|believe|concluded|pointed out"
 )
 RU_VERBS = (
-    r"(?:заяв|сообщ|сказа|отмет|подчеркну|добав|объяв|поясн|уточн|завер|призна|напомн"
+    r"(?:заяв|сообщ|сказа|отмет|подчеркну|добав|объяв|объясн|поясн|уточн|завер|призна|напомн"
     r"|рассказа|указа|предупред|констатирова|сообщи)(?:ил|ила|ило|или|ал|ала|ало|али|л|ла|ло|ли)"
     r"|(?:считают|считает|утверждают|утверждает|полагает|полагают|говорит|говорят|жалуются"
     r"|жалуется|уверяют|уверяет|сообщает|передаёт|передает|пишет|пишут)"
@@ -45,6 +46,7 @@ TR_CLAUSE_END = (
     r"|\w*(?:d|t)[iü]y[iü]n[iü]|\w*(?:ə)c(?:ə)y[iü]n[iü]|\w*m[ae]d[ıi]ğ[ıi]n[ıi]"
 )
 AZ_VERBS = (
+    r"şikayət edir(?:lər)?|cavab verib|şikayətlənir|"
     r"bildirib|deyib|qeyd edib|vurğulayıb|məlumat verib|əlavə edib|bəyan edib|məlumat yayıb"
     r"|açıqlayıb|xatırladıb|söyləyib|iddia edib|iddia edir|hesab edir(?:lər)?|deyir(?:lər)?"
     r"|qeyd edir|bildirir|vurğulayır|diqqətə çatdırıb|xəbər verib|etiraf edib|təsdiqləyib"
@@ -56,14 +58,15 @@ AZ_CLAUSE_VERBS = (
     r"|bəyan edib|diqqətə çatdırıb"
 )
 AR_VERBS = (
-    r"قال|أضاف|أوضح|أكد|أكّد|أشار|صرح|صرّح|تابع|ذكر|أعلن|زعم|رأى|اعتبر|لفت|شدد|شدّد|أفاد"
+    r"قال|أضاف|أوضح|أكد|أكّد|أشار|صرح|صرّح|تابع|ذكر|أعلن|زعم|رأى|رأت|اعتبر|لفت|شدد|شدّد|أفاد"
     r"|كشف|حذر|حذّر|ادعى|توقع|توقّع|بين|بيّن|نفى|يقول|تقول|يرى|ترى|يتوقع|تتوقع|يؤكد|تؤكد"
     r"|يعتبر|تعتبر|يشير|تشير|يقولون|يرون|يحذر|أردف|استطرد|قالوا|أكدوا|أضافوا"
 )
 AR_COMPLEMENTISER = r"(?:إلى\s+)?(?:بأن|إن|أن|إنه|أنه|إنها|أنها|إنهم|أنهم|بأنه|بأنها)"
 #: Arabic participles continuing the current speaker: "…، مضيفاً أن …", "مشيراً إلى أن".
 AR_PARTICIPLES = (
-    r"(?:مضيف|مشير|مؤكد|موضح|لافت|معتبر|محذر|متابع|منوه|معرب)(?:اً|ًا|ا|ة|ةً)?(?![\w\u064b-\u0652])"
+    r"(?:مضيف|مشير|مؤكد|موضح|لافت|معتبر|محذر|متابع|منوه|معرب|واصف)(?:اً|ًا|ا|ة|ةً)?"
+    r"(?![\w\u064b-\u0652])"
 )
 EN_PARTICIPLES = r"adding|saying|noting|stressing|warning|explaining|insisting|arguing"
 RU_PARTICIPLES = r"добавив|отметив|подчеркнув|заявив|сообщив|пояснив|напомнив|уточнив"

@@ -256,8 +256,12 @@ class Speakers:
                 and fold(nxt) not in C.SPEAKER_PARTICLES
                 and not _AFTER_NAME.match(fold(nxt))
             )
-            if lower_next and not (harvest and j - i >= 2) and (
-                j - i == 1 or not sov or re.search(r"(?:ları|ləri|leri|lari|sı|si|su|sü)$", nxt)
+            if (
+                lower_next
+                and not (harvest and j - i >= 2)
+                and (
+                    j - i == 1 or not sov or re.search(r"(?:ları|ləri|leri|lari|sı|si|su|sü)$", nxt)
+                )
             ):
                 continue  # "Turkish officials", "Depremin ardından …": not a name
             run = [strip_suffix(t) for t in tokens[i:j]]
@@ -470,6 +474,9 @@ class Speakers:
                 end = j
         while end < len(words) and fold(words[end]) in C.SPEAKER_PARTICLES:
             end += 1
+        for i, w in enumerate(words[:6]):  # "Basra'da yaşayan vatandaşlar ise …"
+            if fold(w) in {"ise", "isə"} and i + 1 > end:
+                end = i + 1
         return end
 
     def according_source(self, src: str) -> str | None:

@@ -166,7 +166,9 @@ _AR_ACC = re.compile(
     r"(?P<q>.+)$"
 )
 _AR_QAWL = re.compile(r"عن\s+(?P<spk>(?:[^\s،]+\s+){1,12}?)قول(?:ه|ها|هم)\s+(?:إن|أن)\s+(?P<q>.+)$")
-_AR_PART = re.compile(rf"[،,]\s*(?:{C.AR_PARTICIPLES})\s+(?:إلى\s+)?(?:أن|أنه|أنها|بأن)\s+")
+_AR_PART = re.compile(
+    rf"[،,]\s*(?:{C.AR_PARTICIPLES})\s+(?:\S+\s+)?(?:إلى\s+)?(?:أن|أنه|أنها|بأن|بأنه|بأنها)\s+"
+)
 _AR_PRE_BOUNDARY = re.compile(r"(?:،|غير أن|لكن|بينما|في حين|^)")
 
 #: Where a reported clause stops: a participle adding another clause, a contrast, a semicolon.
@@ -189,7 +191,8 @@ _AFTER = {
     "ru": re.compile(rf"^[\s,.!?]*[—–-]\s*(?:{C.RU_VERBS})(?!\w)\s*(?P<post>[^«»]*)", _I),
     "tr": re.compile(
         r"^[\s,.!?]*(?:(?P<before>dedi|diye\s+\w+|şeklinde\s+\w+|ifadelerini\s+kullan\w*"
-        r"|sözlerini\s+\w+|diyerek|açıklamasında\s+bulundu)|diyen\s+(?P<post>[^,]{2,90}),)",
+        r"|sözlerini\s+\w+|diyerek|açıklamasında\s+bulundu|(?:sözlerine|ifadelerine)\s+yer\s+ver\w*)"
+        r"|diyen\s+(?P<post>[^,]{2,90}),)",
         _I,
     ),
     "az": re.compile(
@@ -199,6 +202,10 @@ _AFTER = {
 }
 _RU_SPLIT = re.compile(rf",\s*[—–]\s*(?:{C.RU_VERBS})\s+(?P<spk>[^.—–]+?)[.,]\s*[—–]\s*", _I)
 _COLON_VERB = {lang: _VERB[lang] for lang in _VERB}
+_TITLE_WORD = {
+    lang: re.compile("|".join(re.escape(w) for w in C.PERSON_TITLES[lang]), _I)
+    for lang in ("tr", "az")
+}
 _PHRASE_TAIL = re.compile(r"\s+(?:şunları|şöyle|belə|bunları|bunu|şu sözlerle)$", _I)
 
 
@@ -283,6 +290,8 @@ def _indirect_en(s: str) -> list[_Cand]:
             and (_EN_NO_CLAUSE.match(m.group("rest")) or m.group("v").lower() == "told")
             and not re.search(r"\bthat\b", m.group("rest"))
             and _ntok(m.group("rest")) <= 8
+            and MASK not in m.group("rest")
+            and ":" not in m.group("rest")
         ):
             out.append(_Cand(0, m.group("spk"), _clause(m.group("q"), "en"), "indirect"))
         else:
@@ -451,11 +460,56 @@ def _direct_speaker(before: str, after: str, lang: str) -> str | None:
             head = phrase[: verbs[-1].start()]
             if lang in ("tr", "az") and ", " in head:
                 head = head.split(", ")[0]
+            elif lang in ("tr", "az"):  # "… suala nazir belə cavab verib:" → "nazir"
+                words = _PHRASE_TAIL.sub("", head.strip()).split()
+                k = len(words)
+                while k > 0 and (
+                    words[k - 1][:1].isupper() or _TITLE_WORD[lang].match(words[k - 1])
+                ):
+                    k -= 1
+                if 0 < k < len(words):
+                    head = " ".join(words[k:])
             elif ", " in head:
                 head = head.rsplit(", ", 1)[1]
             return _PHRASE_TAIL.sub("", head.strip())
         return phrase if _ntok(phrase) <= 10 else None
     return None
+
+
+#: "… said, “" — a quotation resumed after its attribution.
+_CONTINUED = re.compile(rf"(?:{C.EN_VERBS}|dedi|сказал\w*|заявил\w*)\s*,\s*$", _I)
+#: Words naming what was said: “described the decision as "…"”, "«…» назвал", "X "…" adlandırıb".
+_NAMING_BEFORE = {
+    "en": re.compile(
+        r"(?P<pre>.*?)\b(?:described|termed|labell?ed)\b(?:\s+\S+){0,4}?\s+as\s*$"
+        r"|(?P<pre2>.*?)\bcalled\b(?:\s+\S+){1,4}\s*$",
+        _I,
+    ),
+    "ru": re.compile(r"(?P<pre>.*?)(?:назвал[аио]?|охарактеризовал[аио]?)(?:\s+\S+){0,4}\s*$", _I),
+    "ar": re.compile(
+        r"(?P<pre>.*?)(?:واصف\S*|ووصف\S*|وصف\S*)(?:\s+\S+){0,3}\s+(?:بأنه|بأنها|ب)\s*$"
+    ),
+}
+_NAMING_AFTER = {
+    "tr": re.compile(r"^\s*(?:olarak\s+)?(?:nitelendir|adlandır|değerlendir|tanımla)\w*", _I),
+    "az": re.compile(r"^\s*(?:kimi\s+)?(?:adlandır|qiymətləndir|dəyərləndir|səciyyələndir)\w*", _I),
+}
+
+
+def _naming_speaker(before: str, after: str, lang: str) -> str | None:
+    """Speaker phrase when the quotation is what someone called something, else None."""
+    if lang in _NAMING_AFTER:
+        if not _NAMING_AFTER[lang].match(after):
+            return None
+        head = _pre_phrase(before, lang)
+        return head.split(", ")[0] if ", " in head else " ".join(head.split()[:1])
+    pat = _NAMING_BEFORE.get(lang)
+    m = pat.match(before) if pat else None
+    if not m:
+        return None
+    if lang == "ar":
+        return ""
+    return _pre_phrase(m.group("pre") or m.group("pre2") or "", lang)
 
 
 def _direct(text: str, lang: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
@@ -466,7 +520,7 @@ def _direct(text: str, lang: str) -> tuple[list[_Cand], list[tuple[int, int, str
     for m in _SPAN.finditer(text):
         inner = _clean_quote(m.group(0)[1:-1])
         before, after = text[: m.start()], text[m.end() :]
-        if not inner or _scare(before, after):
+        if not inner or (_scare(before, after) and _naming_speaker(before, after, lang) is None):
             continue
         pieces = [(m.start(), inner, None)]
         if lang == "ru":
@@ -481,6 +535,10 @@ def _direct(text: str, lang: str) -> tuple[list[_Cand], list[tuple[int, int, str
                     ),
                 ]
         spk = _direct_speaker(before, after, lang)
+        if spk is None and found and _CONTINUED.search(before):
+            spk = ""  # “A,” Abashidze said, “B.”: the second half is the same speaker's
+        if spk is None and _ntok(inner) >= 3:
+            spk = _naming_speaker(before, after, lang)
         for pos, quote, inner_spk in pieces:
             if inner_spk is not None:
                 found.append(_Cand(pos, inner_spk, quote, "direct"))
