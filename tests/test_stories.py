@@ -7,7 +7,7 @@ vectors of the annotated set.
 
 from __future__ import annotations
 
-import json
+import random
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -292,7 +292,7 @@ def test_cli_stories_and_story(tmp_path) -> None:
 # ---------------------------------------------------------------------------- quality gate
 
 #: Measured B-cubed F1 on the test half (even event numbers), rounded down (BENCHMARKS.md).
-TEST_F1_FLOOR = {"chronological": 0.0, "reversed": 0.0, "shuffled_1": 0.0}
+TEST_F1_FLOOR = {"chronological": 0.98, "reversed": 0.82, "shuffled_1": 0.95}
 
 
 def test_story_clustering_quality_floor() -> None:
@@ -307,11 +307,8 @@ def test_story_clustering_quality_floor() -> None:
     test = {r["idx"] for r in records if r["split"] == "test"}
     chrono = sorted(items, key=lambda i: (i.t, i.id))
     shuffled = list(chrono)
-    import random
-
     random.Random(1).shuffle(shuffled)
     for name, seq in (("chronological", chrono), ("reversed", chrono[::-1]),
                       ("shuffled_1", shuffled)):  # fmt: skip
         f1 = bcubed(cluster_items(seq), gold, test)["f1"]
         assert f1 >= TEST_F1_FLOOR[name], f"{name}: B-cubed F1 {f1} < {TEST_F1_FLOOR[name]}"
-    assert json.dumps(TEST_F1_FLOOR)  # floors are plain numbers

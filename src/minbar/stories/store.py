@@ -212,26 +212,26 @@ def refresh(conn, story_ids: list[int], vsums: dict[int, np.ndarray] | None = No
     need_vec = [sid for sid in story_ids if not vsums or sid not in vsums]
     vsums = dict(vsums or {})
     texts: dict[int, Counter] = {}
-    if True:  # numbers (and fallback keys) are re-read from the members' text
-        for r in conn.execute(
-            select(
-                story_articles.c.story_id,
-                article_vectors.c.vector,
-                articles.c.title,
-                func.substr(articles.c.text, 1, 800).label("lead"),
-            )
-            .join(articles, articles.c.id == story_articles.c.article_id)
-            .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
-            .where(story_articles.c.story_id.in_(story_ids))
-        ):
-            text = article_text(r.title or "", r.lead or "")
-            counts = texts.setdefault(r.story_id, Counter())
-            counts.update(NUM + n for n in numbers(text))
-            if r.story_id not in ents or not ents[r.story_id]:
-                counts.update(fallback_keys(text))
-            if r.story_id in need_vec:
-                v = from_bytes(r.vector).astype(np.float32)
-                vsums[r.story_id] = vsums.get(r.story_id, 0) + v
+    # numbers (and fallback keys) are re-read from the members' text
+    for r in conn.execute(
+        select(
+            story_articles.c.story_id,
+            article_vectors.c.vector,
+            articles.c.title,
+            func.substr(articles.c.text, 1, 800).label("lead"),
+        )
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
+        .where(story_articles.c.story_id.in_(story_ids))
+    ):
+        text = article_text(r.title or "", r.lead or "")
+        counts = texts.setdefault(r.story_id, Counter())
+        counts.update(NUM + n for n in numbers(text))
+        if r.story_id not in ents or not ents[r.story_id]:
+            counts.update(fallback_keys(text))
+        if r.story_id in need_vec:
+            v = from_bytes(r.vector).astype(np.float32)
+            vsums[r.story_id] = vsums.get(r.story_id, 0) + v
     now = utcnow()
     values = []
     for sid in story_ids:
