@@ -25,6 +25,7 @@ incrementally over the database.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ PARENT_DAYS = 30.0
 TOP_KEYS = 15
 TOP_NUMBERS = 12
 CANDIDATES = 20  # nearest stories (by cosine) that get the full score
+NUM = "NUM:"  # numbers share the stored entity counts under this prefix
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,27 @@ class Story:
     members: list[int] = field(default_factory=list)  # articles added in this run
     sims: dict[int, float] = field(default_factory=dict)
     dirty: bool = False
+    #: the stored ``entities`` JSON, parsed into ``keys``/``numbers`` only when the story is
+    #: scored (most stories loaded for a batch never are)
+    raw: str | None = field(default=None, repr=False)
     _top: tuple[set[str], set[str]] | None = field(default=None, repr=False, compare=False)
 
     def centroid(self) -> np.ndarray:
         norm = float(np.linalg.norm(self.vsum))
         return self.vsum / norm if norm else self.vsum
 
+    def parse(self) -> None:
+        if self.raw is not None:
+            for key, count in json.loads(self.raw).items():
+                if key.startswith(NUM):
+                    self.numbers[key[len(NUM) :]] += count
+                else:
+                    self.keys[key] += count
+            self.raw = None
+
     def _tops(self) -> tuple[set[str], set[str]]:
         if self._top is None:
+            self.parse()
             self._top = (
                 {k for k, _ in self.keys.most_common(TOP_KEYS)},
                 {k for k, _ in self.numbers.most_common(TOP_NUMBERS)},
@@ -112,6 +127,7 @@ class Story:
         return self._tops()[1]
 
     def add(self, item: Item, sim: float | None) -> None:
+        self.parse()
         self.vsum = self.vsum + item.vec
         self.n += 1
         self.first = min(self.first, item.t)
@@ -220,13 +236,17 @@ class Clusterer:
     def assignments(self) -> dict[int, Story]:
         return dict(self._by_article)
 
-    def _scores(
-        self, item: Item, mask: np.ndarray, cos_all: np.ndarray, use_time: bool
-    ) -> list[tuple[float, int]]:
+    def _scores(self, item: Item, mask: np.ndarray, use_time: bool) -> list[tuple[float, int]]:
         idx = np.flatnonzero(mask)
         if not len(idx):
             return []
-        cos = cos_all[idx]
+        # einsum, not BLAS: a multi-threaded BLAS mat-vec is ~5x slower on a busy 2-core laptop;
+        # a small subset is gathered, a large one read in place (gathering copies the rows)
+        n = len(self.stories)
+        if len(idx) * 4 < n:
+            cos = np.einsum("ij,j->i", self._mat[idx], item.vec)
+        else:
+            cos = np.einsum("ij,j->i", self._mat[:n], item.vec)[idx]
         if len(idx) > CANDIDATES:
             keep = np.argpartition(-cos, CANDIDATES - 1)[:CANDIDATES]
             idx, cos = idx[keep], cos[keep]
@@ -255,21 +275,19 @@ class Clusterer:
         quiet = self.params.quiet_hours
         story: Story | None = None
         sim: float | None = None
-        # one mat-vec over the working set; the masks below select from it (no row copies)
-        cos_all = self._mat[:n] @ item.vec if n else np.zeros(0, dtype=np.float32)
         if item.dup_root is not None and item.dup_root in self._by_article:
             story = self._by_article[item.dup_root]  # a copy goes with its original
             sim = float(np.dot(story.centroid(), item.vec))
         else:
             live = (last >= item.t - quiet) & (first <= item.t + quiet)
-            best = self._scores(item, live, cos_all, use_time=True)
+            best = self._scores(item, live, use_time=True)
             if best and best[0][0] >= self.params.join:
                 sim, story = best[0][0], self.stories[best[0][1]]
         if story is None:
             story = Story.start(self._next_tmp, item)
             self._next_tmp -= 1
             earlier = (last < item.t - quiet) & (last >= item.t - self.params.parent_days * 24)
-            parents = self._scores(item, earlier, cos_all, use_time=False)
+            parents = self._scores(item, earlier, use_time=False)
             if parents and parents[0][0] >= self.params.parent:
                 story.parent_id = self.stories[parents[0][1]].id
             self._append(story)
@@ -312,6 +330,8 @@ class Clusterer:
                     a.vsum = a.vsum + b.vsum
                     a.n += b.n
                     a.first, a.last = min(a.first, b.first), max(a.last, b.last)
+                    a.parse()
+                    b.parse()
                     a.keys.update(b.keys)
                     a.numbers.update(b.numbers)
                     a._top = None

@@ -15,6 +15,7 @@ with 18 dead is not the 5.4 quake with 14 injured). Decimal commas and points ar
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from minbar.text.normalize import fold_token, light
 
@@ -53,6 +54,7 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def _latin(word: str) -> str:
     word = fold_token(light(word))
     if any("а" <= ch <= "я" or ch == "ё" for ch in word):

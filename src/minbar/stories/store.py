@@ -26,16 +26,18 @@ from minbar.store.schema import (
     stories,
     story_articles,
 )
-from minbar.stories.clustering import QUIET_HOURS, Clusterer, Item, Params, Story
+from minbar.stories.clustering import NUM, QUIET_HOURS, Clusterer, Item, Params, Story
 from minbar.stories.features import article_text, fallback_keys, numbers
 
 STAGE = "story"
-BATCH = 500
-NUM = "NUM:"
+BATCH = 1000  # a batch loads the stories near it once: bigger batches amortise that
 
 
 def hours(dt: datetime) -> float:
-    return to_utc(dt).timestamp() / 3600.0
+    """Epoch hours (SQLite hands back naive UTC datetimes, PostgreSQL aware ones)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp() / 3600.0
 
 
 def from_hours(t: float) -> datetime:
@@ -111,16 +113,14 @@ def pending_batches(store: Store, size: int = BATCH) -> Iterator[list[Item]]:
 
 
 def _story_from_row(r) -> Story:
-    counts = json.loads(r.entities or "{}")
     return Story(
         id=r.id,
         vsum=from_bytes(r.centroid).astype(np.float32),
         n=r.article_count,
         first=hours(r.first_published),
         last=hours(r.last_published),
-        keys=Counter({k: v for k, v in counts.items() if not k.startswith(NUM)}),
-        numbers=Counter({k[len(NUM) :]: v for k, v in counts.items() if k.startswith(NUM)}),
         parent_id=r.parent_id,
+        raw=r.entities or "{}",
     )
 
 
@@ -181,12 +181,14 @@ def _placeholder(story: Story, now: datetime) -> dict:
     }
 
 
-def refresh(conn, story_ids: list[int], vsums: dict[int, np.ndarray] | None = None) -> None:
-    """Recompute the stored aggregates of ``story_ids`` from their members (titles per language
-    from the earliest article in each, the first article, span, count, languages, entities,
-    status). ``vsums`` gives centroids already known; others are summed from article vectors."""
+def refresh(conn, story_ids: list[int], known: dict[int, Story] | None = None) -> None:
+    """Rewrite the stored aggregates of ``story_ids``: titles per language (earliest article in
+    each), first article, span, count and languages from the members; centroid and entity/number
+    counts from ``known`` (the clusterer's in-memory stories, exact after a batch) or, for the
+    others (after a merge), recomputed from the members' vectors, entities and text."""
     if not story_ids:
         return
+    known = known or {}
     rows = conn.execute(
         select(
             story_articles.c.story_id,
@@ -201,37 +203,15 @@ def refresh(conn, story_ids: list[int], vsums: dict[int, np.ndarray] | None = No
     members: dict[int, list] = {}
     for r in rows:
         members.setdefault(r.story_id, []).append(r)
-    ents: dict[int, Counter] = {}
-    ids_of = {r.id: r.story_id for r in rows}
-    for aid, key in conn.execute(
-        select(article_entities.c.article_id, article_entities.c.key).where(
-            article_entities.c.article_id.in_(list(ids_of))
-        )
-    ):
-        ents.setdefault(ids_of[aid], Counter())[key] += 1
-    need_vec = [sid for sid in story_ids if not vsums or sid not in vsums]
-    vsums = dict(vsums or {})
-    texts: dict[int, Counter] = {}
-    # numbers (and fallback keys) are re-read from the members' text
-    for r in conn.execute(
-        select(
-            story_articles.c.story_id,
-            article_vectors.c.vector,
-            articles.c.title,
-            func.substr(articles.c.text, 1, 800).label("lead"),
-        )
-        .join(articles, articles.c.id == story_articles.c.article_id)
-        .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
-        .where(story_articles.c.story_id.in_(story_ids))
-    ):
-        text = article_text(r.title or "", r.lead or "")
-        counts = texts.setdefault(r.story_id, Counter())
-        counts.update(NUM + n for n in numbers(text))
-        if r.story_id not in ents or not ents[r.story_id]:
-            counts.update(fallback_keys(text))
-        if r.story_id in need_vec:
-            v = from_bytes(r.vector).astype(np.float32)
-            vsums[r.story_id] = vsums.get(r.story_id, 0) + v
+    vsums: dict[int, np.ndarray] = {}
+    counts: dict[int, Counter] = {}
+    for sid, story in known.items():
+        story.parse()
+        vsums[sid] = story.vsum
+        counts[sid] = story.keys + Counter({NUM + k: v for k, v in story.numbers.items()})
+    todo = [sid for sid in story_ids if sid not in known]
+    if todo:
+        _recount(conn, todo, vsums, counts)
     now = utcnow()
     values = []
     for sid in story_ids:
@@ -241,7 +221,6 @@ def refresh(conn, story_ids: list[int], vsums: dict[int, np.ndarray] | None = No
         titles: dict[str, str] = {}
         for r in mem:
             titles.setdefault(r.lang or "und", r.title or "")
-        counts = ents.get(sid, Counter()) + texts.get(sid, Counter())
         values.append(
             {
                 "sid": sid,
@@ -253,7 +232,9 @@ def refresh(conn, story_ids: list[int], vsums: dict[int, np.ndarray] | None = No
                 "last_published": to_utc(mem[-1].at),
                 "article_count": len(mem),
                 "centroid": to_bytes(vsums[sid]) if sid in vsums else None,
-                "entities": json.dumps(dict(counts.most_common(60)), ensure_ascii=False),
+                "entities": json.dumps(
+                    dict(counts.get(sid, Counter()).most_common(60)), ensure_ascii=False
+                ),
                 "updated_at": now,
             }
         )
@@ -264,6 +245,43 @@ def refresh(conn, story_ids: list[int], vsums: dict[int, np.ndarray] | None = No
             .values({k: bindparam(k) for k in values[0] if k != "sid"}),
             values,
         )
+
+
+def _recount(conn, story_ids: list[int], vsums: dict, counts: dict) -> None:
+    """Centroids and entity/number counts of ``story_ids`` from their members."""
+    ids_of = dict(
+        conn.execute(
+            select(story_articles.c.article_id, story_articles.c.story_id).where(
+                story_articles.c.story_id.in_(story_ids)
+            )
+        ).all()
+    )
+    with_entities = set()
+    for aid, key in conn.execute(
+        select(article_entities.c.article_id, article_entities.c.key).where(
+            article_entities.c.article_id.in_(list(ids_of))
+        )
+    ):
+        counts.setdefault(ids_of[aid], Counter())[key] += 1
+        with_entities.add(aid)
+    for r in conn.execute(
+        select(
+            story_articles.c.story_id,
+            story_articles.c.article_id,
+            article_vectors.c.vector,
+            articles.c.title,
+            func.substr(articles.c.text, 1, 800).label("lead"),
+        )
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
+        .where(story_articles.c.story_id.in_(story_ids))
+    ):
+        text = article_text(r.title or "", r.lead or "")
+        c = counts.setdefault(r.story_id, Counter())
+        c.update(NUM + n for n in numbers(text))
+        if r.article_id not in with_entities:  # as the clusterer keyed it
+            c.update(fallback_keys(text))
+        vsums[r.story_id] = vsums.get(r.story_id, 0) + from_bytes(r.vector).astype(np.float32)
 
 
 def close_quiet(conn, quiet_hours: float = QUIET_HOURS) -> None:
@@ -316,7 +334,7 @@ def save_batch(store: Store, clusterer: Clusterer, batch: list[Item]) -> None:
         if links:
             conn.execute(insert(story_articles), links)
         dirty = [s for s in clusterer.stories if s.dirty]
-        refresh(conn, [s.id for s in dirty], {s.id: s.vsum for s in dirty})
+        refresh(conn, [s.id for s in dirty], {s.id: s for s in dirty})
         conn.execute(
             insert(article_stages),
             [{"article_id": i.id, "stage": STAGE, "done_at": now} for i in batch],
