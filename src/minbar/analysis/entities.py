@@ -293,8 +293,12 @@ class EntityRecognizer:
         out: list[EntityMention] = []
         surnames: dict[str, tuple[str, str]] = {}  # folded last word → (canonical, key)
         taken = set()
-        for i, j, idx, kind in spans:
-            taken.update(range(i, j))
+        # Full names first, wherever they are: a headline's "Başkanı Altun" precedes the body's
+        # "Fahrettin Altun" and must get the same key.
+        order = sorted(range(len(spans)), key=lambda n: (spans[n][1] - spans[n][0] < 2, n))
+        resolved: dict[int, tuple[str, str]] = {}
+        for n in order:
+            i, j, idx, kind = spans[n]
             surface = text[toks[i].start : toks[j - 1].end]
             if idx is not None:
                 ent = self.gaz.entities[idx]
@@ -307,6 +311,11 @@ class EntityRecognizer:
             if kind == "PER" and j - i >= 2:
                 for f in forms[j - 1]:
                     surnames.setdefault(f, (canonical, key))
+            resolved[n] = (canonical, key)
+        for n, (i, j, _idx, kind) in enumerate(spans):
+            taken.update(range(i, j))
+            surface = text[toks[i].start : toks[j - 1].end]
+            canonical, key = resolved[n]
             out.append(EntityMention(surface, kind, canonical, key, toks[i].start, toks[j - 1].end))
         # a surname alone after its full name: "... Ali Öztürk ... Öztürk said"
         for k, tok in enumerate(toks):
