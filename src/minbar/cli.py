@@ -134,6 +134,13 @@ def ingest(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or http(s) URLs.")],
     source: Annotated[str | None, typer.Option(help="Source name for records without one.")] = None,
+    enrich: Annotated[
+        bool,
+        typer.Option(
+            "--enrich/--no-enrich",
+            help="Also run the enrichment stages (analysis, stories, matching) now.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest RSS/Atom, HTML pages, JSONL/CSV/JSON records, directories and URLs."""
@@ -142,13 +149,24 @@ def ingest(
     store = _store(ctx)
     with _progress("ingest", not as_json) as advance:
         report = run_ingest(store, inputs, _settings(ctx), progress=advance, source=source)
+    enriched = None
+    if enrich:
+        from minbar.enrichment import enrich as run_enrich
+
+        enriched = run_enrich(store, progress=lambda label: _progress(label, not as_json))
+        report.errors.extend(enriched.errors)
     if as_json:
-        _emit(report.to_dict())
+        _emit({**report.to_dict(), **({"enrich": enriched.to_dict()} if enriched else {})})
     else:
         out.print(
             f"ingested [bold]{report.ingested}[/], duplicates {report.duplicates}, "
             f"near-duplicates {report.near_duplicates}, errors {len(report.errors)}"
         )
+        if enriched:
+            out.print(
+                f"enriched {enriched.enriched} articles: {enriched.quotes} quotes, "
+                f"{enriched.checkworthy} check-worthy sentences"
+            )
         for e in report.errors[:50]:
             err.print(f"[red]error[/] {e.input}: {e.error}", markup=True, highlight=False)
     raise typer.Exit(1 if report.errors else 0)
@@ -381,8 +399,9 @@ def demo(
     target.mkdir(parents=True, exist_ok=True)
     marker.write_text("created by `minbar demo`; the demo wipes this directory when re-run\n")
     store = Store.open(settings)
-    with _progress("loading demo corpus, matching claims", not as_json) as advance:
-        result = demo_corpus.run_demo(store, settings, progress=advance)
+    result = demo_corpus.run_demo(
+        store, settings, progress=lambda label: _progress(label, not as_json)
+    )
     if as_json:
         _emit(result)
         return
@@ -418,6 +437,16 @@ def demo(
                 markup=False,
                 highlight=False,
             )
+    if result["top_entities"]:
+        out.print(
+            "\n[bold]most covered[/]: "
+            + ", ".join(f"{e['canonical']} ({e['articles']})" for e in result["top_entities"]),
+            highlight=False,
+        )
+    for q in result["sample_quotes"]:
+        out.print(
+            f"[bold]quote[/] [{q['lang']}] {q['speaker']}: “{q['quote']}”", highlight=False
+        )
     for q, hits in result["sample_search"].items():
         out.print(f"\n[bold]search[/] {q!r}")
         for h in hits:
@@ -454,4 +483,6 @@ def main() -> None:
 
 
 # Verbs of later stages live in their own modules and register themselves on ``app``.
+import minbar.cli_analysis  # noqa: E402, F401
 import minbar.cli_matching  # noqa: E402, F401
+import minbar.cli_stories  # noqa: E402, F401

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from minbar.cli import JsonOpt, UsageError, _emit, _progress, _settings, _store, app, err, out
+from minbar.cli import JsonOpt, UsageError, _emit, _settings, _store, app, err, out
 
 factchecks_app = typer.Typer(no_args_is_help=True, help="The fact-check knowledge base.")
 app.add_typer(factchecks_app, name="factchecks")
@@ -141,26 +141,3 @@ def matches(
                 markup=False,
                 highlight=False,
             )
-
-
-@app.command()
-def enrich(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Run whatever analysis is pending for stored articles: article vectors (semantic search)
-    and fact-check matching of their claims."""
-    from minbar.analysis.article_vectors import embed_pending
-    from minbar.matching.auto import match_articles
-
-    store = _store(ctx)
-    with _progress("embedding articles", not as_json) as advance:
-        embedded = embed_pending(store, progress=advance)
-    with _progress("matching claims", not as_json) as advance:
-        report = match_articles(store, progress=advance)
-    enriched = max(embedded, report.enriched)
-    if as_json:
-        _emit({"enriched": enriched, "errors": [e.to_dict() for e in report.errors]})
-    else:
-        out.print(
-            f"enriched {enriched} articles ({embedded} embedded); "
-            f"{report.matched_sentences} sentences matched fact-checks"
-        )
-    raise typer.Exit(1 if report.errors else 0)

@@ -63,3 +63,8 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.db_url.startswith("sqlite")
+
+    def store_exists(self) -> bool:
+        """Whether a store is there to read (a server database always is; the embedded one
+        once its file exists). Stateless verbs use it so they never create a store."""
+        return not self.is_sqlite or (self.data_dir / "minbar.db").exists()

@@ -1,4 +1,4 @@
-"""Huey tasks: the feed-polling schedule and the enrichment pipeline (fact-check matching).
+"""Huey tasks: the feed-polling schedule and the enrichment pipeline (:mod:`minbar.enrichment`).
 
 Embedded mode uses ``SqliteHuey`` in the data dir; server mode uses ``RedisHuey`` when
 ``MINBAR_REDIS_URL`` is set, so several ``minbar worker`` processes can share one queue. Tasks carry
@@ -54,15 +54,16 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
             poll_lock.release()
         if report.ingested or report.errors:
             log.info("polled sources: %s", report.to_dict())
+        if report.ingested:
+            enrich_articles()  # new articles: enrich now rather than at the next minute
         return report.to_dict()
 
     enrich_lock = huey.lock_task("minbar-enrich")
 
     @huey.periodic_task(crontab(minute="*"), retries=0)
     def enrich_articles() -> dict:
-        """Match new articles' claims against the fact-check base (idempotent, incremental)."""
-        from minbar.analysis.article_vectors import embed_pending
-        from minbar.matching.auto import match_articles
+        """Every pending enrichment stage (idempotent, incremental; one run at a time)."""
+        from minbar.enrichment import enrich
 
         try:
             enrich_lock.acquire()
@@ -71,15 +72,14 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
         try:
             store = Store.open(settings)
             try:
-                embed_pending(store)
-                report = match_articles(store)
+                result = enrich(store)
             finally:
                 store.close()
         finally:
             enrich_lock.release()
-        if report.enriched:
-            log.info("enriched: %s", report.to_dict())
-        return report.to_dict()
+        if result.enriched or result.errors:
+            log.info("enriched: %s", result.to_dict())
+        return result.to_dict()
 
     huey.minbar_poll_sources = poll_sources  # type: ignore[attr-defined]
     huey.minbar_enrich = enrich_articles  # type: ignore[attr-defined]

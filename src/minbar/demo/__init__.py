@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from minbar.config import Settings
+from minbar.enrichment import ProgressFactory, no_progress
 from minbar.ingest.pipeline import ingest
 from minbar.models import IngestReport
 from minbar.store.repository import Store
@@ -51,18 +52,20 @@ def load_demo(store: Store, settings: Settings, progress=None) -> IngestReport:
     return ingest(store, [str(p) for p in article_files()], settings, progress=progress)
 
 
-def run_demo(store: Store, settings: Settings, progress=None) -> dict:
-    """Everything ``minbar demo`` shows: ingest the articles, import the fact-checks, match the
-    articles' claims against them, and summarise what was found."""
-    from minbar.analysis.article_vectors import embed_pending
-    from minbar.matching.auto import list_matches, match_articles
+def run_demo(store: Store, settings: Settings, progress: ProgressFactory | None = None) -> dict:
+    """Everything ``minbar demo`` shows: ingest the articles, import the fact-checks, enrich
+    (analysis, stories, matching of the articles' claims against the fact-checks), and
+    summarise what was found."""
+    from minbar.enrichment import enrich
+    from minbar.matching.auto import list_matches
     from minbar.matching.factchecks import import_factchecks
+    from minbar.store.analysis import list_quotes, top_entities
     from minbar.store.search import Filters
 
-    report = load_demo(store, settings, progress)
-    embed_pending(store, progress=progress)
+    with (progress or no_progress)("loading the demo corpus") as advance:
+        report = load_demo(store, settings, advance)
     imported = import_factchecks(store, [str(p) for p in factcheck_files()], settings)
-    enriched = match_articles(store, progress=progress)
+    enriched = enrich(store, progress=progress)
     matches = list_matches(store)
     cross = [m for m in matches if any(f["lang"] != m["lang"] for f in m["matches"])]
     return {
@@ -71,6 +74,8 @@ def run_demo(store: Store, settings: Settings, progress=None) -> dict:
         **store.summary(),
         "factchecks": imported.to_dict(),
         "enrich": enriched.to_dict(),
+        "top_entities": top_entities(store, limit=8),
+        "sample_quotes": _sample_quotes(list_quotes(store)),
         "matched_claims": len(matches),
         "matched_across_languages": len(cross),
         "sample_matches": (cross + [m for m in matches if m not in cross])[:6],
@@ -78,3 +83,12 @@ def run_demo(store: Store, settings: Settings, progress=None) -> dict:
             q: [h.to_dict() for h in store.search(q, Filters(limit=3))] for q in SAMPLE_QUERIES
         },
     }
+
+
+def _sample_quotes(rows: list[dict]) -> list[dict]:
+    """One attributed quote per language, for the demo's summary."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        if r["speaker"] and r["lang"] not in out:
+            out[r["lang"]] = r
+    return list(out.values())

@@ -11,12 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
 from sqlalchemy import delete, insert, select
 
 from minbar.matching.match import Matcher
 from minbar.models import InputError
 from minbar.store.repository import Store
-from minbar.store.schema import article_stages, articles, claim_matches, factchecks
+from minbar.store.schema import (
+    article_sentences,
+    article_stages,
+    articles,
+    claim_matches,
+    factchecks,
+)
 from minbar.text.normalize import tokens
 from minbar.text.sentences import split_sentences
 
@@ -31,6 +38,9 @@ AUTO_MIN_SCORE = 0.95
 #: 25-match sample of the demo, true matches had sparse >= 0.35 (8 of 11 >= 0.45) and false ones
 #: <= 0.52 (13 of 14 < 0.45). Measured on a separate sample in BENCHMARKS.md.
 AUTO_MIN_SPARSE = 0.45
+#: Sentences the check-worthiness model scores below this are not looked up (set in
+#: BENCHMARKS.md: what it saves in time and costs in recall on the demo corpus).
+MATCH_MIN_CLAIM = 0.0
 MIN_TOKENS = 5
 MAX_CHARS = 600
 BATCH = 16
@@ -50,12 +60,16 @@ class EnrichReport:
         }
 
 
+def _long_enough(sent: str) -> bool:
+    return len(tokens(sent)) >= MIN_TOKENS and len(sent) <= MAX_CHARS
+
+
 def candidate_sentences(title: str, text: str, lang: str | None) -> list[str]:
     """Sentences long enough to carry a claim (the headline counts as one)."""
     out = []
     for sent in [title, *split_sentences(text, lang)]:
         sent = sent.strip()
-        if sent and len(tokens(sent)) >= MIN_TOKENS and len(sent) <= MAX_CHARS and sent not in out:
+        if sent and _long_enough(sent) and sent not in out:
             out.append(sent)
     return out
 
@@ -75,10 +89,36 @@ def reopen_all(store: Store) -> None:
         conn.execute(delete(article_stages).where(article_stages.c.stage == STAGE))
 
 
+def _article_sentences(conn, rows) -> dict[int, list[str]]:
+    """Candidate sentences per article: the analysed ones when the analysis stage has run (its
+    check-worthiness score decides which are worth a fact-check lookup), else split afresh."""
+    stored: dict[int, list[str]] = {}
+    for r in conn.execute(
+        select(
+            article_sentences.c.article_id,
+            article_sentences.c.text,
+            article_sentences.c.claim_score,
+        )
+        .where(article_sentences.c.article_id.in_([r.id for r in rows]))
+        .order_by(article_sentences.c.article_id, article_sentences.c.idx)
+    ):
+        keep = stored.setdefault(r.article_id, [])
+        if r.claim_score >= MATCH_MIN_CLAIM and _long_enough(r.text) and r.text not in keep:
+            keep.append(r.text)
+    return {
+        r.id: stored[r.id] if r.id in stored else candidate_sentences(r.title, r.text, r.lang)
+        for r in rows
+    }
+
+
 def match_articles(
-    store: Store, matcher: Matcher | None = None, progress: Callable[[int], None] | None = None
+    store: Store,
+    matcher: Matcher | None = None,
+    progress: Callable[[int], None] | None = None,
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> EnrichReport:
-    """Match every pending article's sentences; idempotent and incremental."""
+    """Match every pending article's sentences; idempotent and incremental. ``vectors`` maps
+    sentences to the e5 query vectors the analysis stage already computed."""
     report = EnrichReport()
     with store.engine.connect() as conn:
         has_factchecks = conn.execute(select(factchecks.c.id).limit(1)).first() is not None
@@ -95,14 +135,20 @@ def match_articles(
                     articles.c.id.in_(chunk)
                 )
             ).all()
+            by_article = _article_sentences(conn, rows)
         sents, owners, langs = [], [], []
         for r in rows:
-            for s in candidate_sentences(r.title, r.text, r.lang):
+            for s in by_article[r.id]:
                 sents.append(s)
                 owners.append(r.id)
                 langs.append(r.lang)
         # Wire copies repeat the same sentences: match each distinct sentence once per run.
-        todo = [i for i, sent in enumerate(sents) if sent not in seen]
+        first: dict[str, int] = {}
+        for i, sent in enumerate(sents):
+            if sent not in seen:
+                first.setdefault(sent, i)
+        todo = list(first.values())
+        known = vectors or {}
         found_now = (
             matcher.match_many(
                 [sents[i] for i in todo],
@@ -110,6 +156,9 @@ def match_articles(
                 limit=3,
                 min_score=AUTO_MIN_SCORE,
                 min_sparse=AUTO_MIN_SPARSE,
+                vectors=np.vstack([known[sents[i]] for i in todo])
+                if all(sents[i] in known for i in todo)
+                else None,
             )
             if todo
             else []

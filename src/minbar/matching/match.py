@@ -173,11 +173,13 @@ class Matcher:
         limit: int = 5,
         min_score: float | None = None,
         min_sparse: float = 0.0,
+        vectors: np.ndarray | None = None,
     ) -> list[list[Match]]:
         """Confident matches for each text (embedded in one batch). ``min_score`` overrides the
         calibrated threshold and ``min_sparse`` adds an absolute floor on the sparse latent-term
         similarity (auto-matching uses both: the probability is relative to the rival
-        candidates, so a sentence on a checked topic but with another claim can still win)."""
+        candidates, so a sentence on a checked topic but with another claim can still win).
+        ``vectors``: the texts' e5 query vectors when the caller already has them."""
         threshold = self.reranker.threshold if min_score is None else min_score
         langs = langs or [None] * len(texts)
         missing = [i for i, lg in enumerate(langs) if not lg]
@@ -186,7 +188,7 @@ class Matcher:
             langs[i] = lg
         if not len(self.index) or not texts:
             return [[] for _ in texts]
-        qvecs = self.embedder.queries(texts)
+        qvecs = self.embedder.queries(texts) if vectors is None else vectors
         # The sparse pass costs 1.5x the dense one: skip it for texts whose nearest fact-check
         # is too far to be the same claim (every true match in our sets is above the floor).
         hits = [self.index.search(qv, VECTOR_K) for qv in qvecs]

@@ -1,0 +1,146 @@
+"""Stateless analysis of one text: sentences, entities, quotes and check-worthy claims.
+
+``minbar analyze`` and the enrichment stage both call :func:`analyze_texts`, so a text analysed
+on the command line and the same text ingested as an article give the same result. The e5
+sentence vectors are computed once per batch and handed to the check-worthiness model; the caller
+may keep them for fact-check matching (the most expensive part of enrichment is this one pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from minbar.analysis.claims import CheckWorthiness, get_checkworthiness
+from minbar.analysis.embeddings import DIM, Embedder, get_embedder
+from minbar.analysis.entities import EntityMention, EntityRecognizer, get_recognizer
+from minbar.analysis.quotes import Quote, extract_quotes
+from minbar.text.language import detect_languages
+from minbar.text.sentences import split_sentences
+
+#: A sentence longer than this is scored on its first characters (e5 reads ~512 tokens).
+MAX_SENTENCE_CHARS = 1000
+
+
+@dataclass
+class Analysis:
+    """What the analysis found in one text (the ``minbar analyze`` contract object)."""
+
+    lang: str | None
+    sentences: list[str]
+    entities: list[EntityMention]
+    quotes: list[Quote]
+    scores: np.ndarray  # check-worthiness of each sentence, in [0, 1]
+    checkworthy: np.ndarray  # bool per sentence
+    vectors: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, DIM)))
+    speaker_keys: list[str | None] = field(default_factory=list)  # entity key per quote
+
+    def to_dict(self) -> dict:
+        return {
+            "lang": self.lang,
+            "sentences": self.sentences,
+            "entities": [
+                {"text": e.text, "type": e.type, "canonical": e.canonical} for e in self.entities
+            ],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "claims": [
+                {"text": s, "score": round(float(sc), 4), "checkworthy": bool(cw)}
+                for s, sc, cw in zip(self.sentences, self.scores, self.checkworthy, strict=True)
+            ],
+        }
+
+
+def _resolve_speaker(
+    recognizer: EntityRecognizer,
+    speaker: str | None,
+    lang: str | None,
+    people: list[EntityMention],
+) -> tuple[str | None, str | None]:
+    """(speaker as shown, entity key): a person mentioned in the same article whose name
+    contains the speaker or is contained in it wins ("فخر الدين" → "فخر الدين ألتون"), then the
+    recogniser's own reading of the speaker string."""
+    if not speaker:
+        return speaker, None
+    words = set(speaker.split())
+    for m in sorted(people, key=lambda m: -len(m.text)):
+        names = set(m.text.split())
+        if words <= names or names <= words:
+            return (m.text if len(names) > len(words) else speaker), m.key
+    found = recognizer.resolve(speaker, lang)
+    return speaker, (found.key if found else None)
+
+
+def analyze_texts(
+    texts: Sequence[str],
+    langs: Sequence[str | None] | None = None,
+    *,
+    titles: Sequence[str] | None = None,
+    recognizer: EntityRecognizer | None = None,
+    model: CheckWorthiness | None = None,
+    embedder: Embedder | None = None,
+) -> list[Analysis]:
+    """Analyse each text (one batch of sentence embeddings for all of them).
+
+    A title, when given, is analysed as the first sentence: headlines carry claims too.
+    Languages missing from ``langs`` are detected.
+    """
+    langs = list(langs) if langs is not None else [None] * len(texts)
+    missing = [i for i, lg in enumerate(langs) if not lg]
+    for i, lg in zip(missing, detect_languages([texts[i] for i in missing]), strict=True):
+        langs[i] = lg
+    recognizer = recognizer or get_recognizer()
+    model = model or get_checkworthiness()
+    embedder = embedder or get_embedder()
+
+    per_text: list[list[str]] = []
+    for i, text in enumerate(texts):
+        sents = split_sentences(text, langs[i])
+        title = (titles[i] if titles else "") or ""
+        title = " ".join(title.split())
+        if title and (not sents or sents[0] != title):
+            sents.insert(0, title)
+        per_text.append(sents)
+    flat = [s[:MAX_SENTENCE_CHARS] for sents in per_text for s in sents]
+    flat_langs = [langs[i] for i, sents in enumerate(per_text) for _ in sents]
+    # Wire copies and boilerplate repeat sentences: embed each distinct sentence once.
+    distinct = list(dict.fromkeys(flat))
+    vec_of = dict(zip(distinct, embedder.queries(distinct), strict=True)) if distinct else {}
+    vectors = np.vstack([vec_of[s] for s in flat]) if flat else np.zeros((0, DIM), np.float32)
+    scores = model.score(flat, flat_langs, vectors=vectors) if flat else np.zeros(0)
+    flags = model.checkworthy(scores) if flat else np.zeros(0, dtype=bool)
+
+    out: list[Analysis] = []
+    pos = 0
+    for i, (text, sents) in enumerate(zip(texts, per_text, strict=True)):
+        n = len(sents)
+        lang = langs[i]
+        title = (titles[i] if titles else "") or ""
+        entities = recognizer.extract(f"{title}\n{text}" if title else text, lang)
+        # Names as written in this article (the quote stage resolves "Öztürk" → "Ali Öztürk").
+        people = list(dict.fromkeys(e.text for e in entities if e.type == "PER"))
+        quotes = extract_quotes(sents, lang, people)
+        persons = [e for e in entities if e.type == "PER"]
+        keys = []
+        for q in quotes:
+            q.speaker, key = _resolve_speaker(recognizer, q.speaker, lang, persons)
+            keys.append(key)
+        out.append(
+            Analysis(
+                lang=lang,
+                sentences=sents,
+                entities=entities,
+                quotes=quotes,
+                scores=scores[pos : pos + n],
+                checkworthy=flags[pos : pos + n],
+                vectors=vectors[pos : pos + n],
+                speaker_keys=keys,
+            )
+        )
+        pos += n
+    return out
+
+
+def analyze_text(text: str, lang: str | None = None, **kwargs) -> Analysis:
+    return analyze_texts([text], [lang], **kwargs)[0]

@@ -1,0 +1,101 @@
+"""Enrichment: every stage that runs after ingest, in data-flow order, each incremental.
+
+article vectors → analysis (sentences, check-worthiness, entities, quotes) → stories → fact-check
+matching. ``minbar enrich``, ``minbar ingest --enrich``, the scheduler and the demo all call
+:func:`enrich`, so there is one order and one set of rules. Each stage keeps its own bookkeeping
+(``article_stages`` or its own table), so a crash between stages loses nothing: the next run picks
+up where this one stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+
+from minbar.models import InputError
+from minbar.store.repository import Store
+
+#: ``progress(label)`` returns a context manager yielding an ``advance(n)`` callback (or None).
+ProgressFactory = Callable[[str], AbstractContextManager]
+
+
+@dataclass
+class EnrichResult:
+    enriched: int = 0
+    embedded: int = 0
+    analyzed: int = 0
+    clustered: int = 0
+    matched_articles: int = 0
+    matched_sentences: int = 0
+    quotes: int = 0
+    checkworthy: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: list[InputError] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "enriched": self.enriched,
+            "errors": [e.to_dict() for e in self.errors],
+            "stages": {
+                "vectors": self.embedded,
+                "analysis": self.analyzed,
+                "stories": self.clustered,
+                "matching": self.matched_articles,
+            },
+            "quotes": self.quotes,
+            "checkworthy_sentences": self.checkworthy,
+            "matched_sentences": self.matched_sentences,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def no_progress(_label: str) -> AbstractContextManager:
+    return nullcontext(None)
+
+
+def enrich(store: Store, progress: ProgressFactory | None = None) -> EnrichResult:
+    """Run every pending enrichment stage over the stored articles."""
+    from minbar.analysis.article_vectors import embed_pending
+    from minbar.analysis.enrich import analyze_pending
+    from minbar.matching.auto import match_articles
+    from minbar.stories.clustering import cluster_pending
+
+    progress = progress or no_progress
+    result = EnrichResult()
+
+    def timed(name: str, label: str, fn):
+        t0 = time.perf_counter()
+        with progress(label) as advance:
+            value = fn(advance)
+        result.seconds[name] = time.perf_counter() - t0
+        return value
+
+    result.embedded = timed(
+        "vectors", "embedding articles", lambda a: embed_pending(store, progress=a)
+    )
+    analysis = timed(
+        "analysis",
+        "analysing articles",
+        lambda a: analyze_pending(store, progress=a, keep_vectors=True),
+    )
+    result.analyzed = analysis.analyzed
+    result.quotes = analysis.quotes
+    result.checkworthy = analysis.checkworthy
+    result.errors.extend(analysis.errors)
+    result.clustered = timed(
+        "stories", "clustering stories", lambda a: cluster_pending(store, progress=a)
+    )
+    matched = timed(
+        "matching",
+        "matching claims",
+        lambda a: match_articles(store, progress=a, vectors=analysis.vectors),
+    )
+    result.matched_articles = matched.enriched
+    result.matched_sentences = matched.matched_sentences
+    result.errors.extend(matched.errors)
+    result.enriched = max(
+        result.embedded, result.analyzed, result.clustered, result.matched_articles
+    )
+    return result
