@@ -217,3 +217,11 @@ def test_gate_az_ner_test(rec):
     result = evaluate_az_ner("test", rec)
     assert result["exact"]["all"]["f1"] >= 0.84
     assert result["exact"]["LOC"]["f1"] >= 0.87
+
+
+def test_token_with_no_trie_form_does_not_crash():
+    """A token whose normalised form is empty (only marks/punctuation inside a word) met the
+    trie's end marker "" and crashed extraction on real SemEval texts."""
+    rec = get_recognizer()
+    for text in ("ـ ـ Ankara ـ", "\u0640\u0640 Bakı", "Москва \u200d\u200d Баку", "' ' Ankara"):
+        rec.extract(text, None)

@@ -140,6 +140,8 @@ class EntityRecognizer:
             nxt = []
             for node in frontier:
                 for f in forms[j]:
+                    if not f:  # "" is the trie's end marker, never a word
+                        continue
                     child = node.get(f)
                     if child is not None:
                         nxt.append(child)
