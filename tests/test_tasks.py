@@ -113,6 +113,10 @@ def test_sqlite_huey_registers_the_periodic_poll(tmp_path) -> None:
     )
     assert issubclass(task.task_class, PeriodicTask)
     assert task.task_class.__name__ == "poll_sources"
+    # story consolidation runs once an hour, at minute 17
+    at_17 = huey.read_periodic(datetime(2026, 11, 20, 12, 17))
+    assert "consolidate_stories" in {type(t).__name__ for t in at_17}
+    assert huey.minbar_consolidate.call_local() == {"merged": 0}  # empty store: nothing to do
 
 
 def test_underlying_function_polls_due_sources(tmp_path, server) -> None:
@@ -145,8 +149,14 @@ def test_sqlite_queue_enqueue_and_execute(tmp_path, server) -> None:
     huey.minbar_poll_sources()  # enqueued in <data dir>/queue.db
     assert huey.pending_count() == 1
     huey.execute(huey.dequeue())
-    assert huey.pending_count() == 0
     assert server.paths.count(path) == 1 and _polled(settings)[0] == 3
+    # new articles: the poll queued their enrichment right away
+    assert huey.pending_count() == 1
+    task = huey.dequeue()
+    assert task.name.endswith("enrich_articles")
+    result = huey.execute(task)
+    assert result["stages"]["analysis"] == 3 and result["stages"]["stories"] == 3
+    assert huey.pending_count() == 0
 
 
 def test_overlapping_polls_do_not_fetch_twice(tmp_path, server) -> None:
@@ -196,11 +206,9 @@ def test_redis_consumer_thread_runs_the_task(redis_settings, server) -> None:
     consumer.start()  # worker threads; start() also installs signal handlers, restored below
     try:
         huey.minbar_poll_sources()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and path not in server.paths:
-            time.sleep(0.05)
-        while time.monotonic() < deadline and huey.pending_count():
-            time.sleep(0.05)
+        deadline = time.monotonic() + 120  # the enrichment it queues loads the models
+        while time.monotonic() < deadline and _analysed(redis_settings) < 3:
+            time.sleep(0.1)
     finally:
         consumer.stop(graceful=True)  # waits for the running task to finish
         for sig, handler in saved.items():
@@ -208,7 +216,25 @@ def test_redis_consumer_thread_runs_the_task(redis_settings, server) -> None:
     assert server.paths.count(path) == 1
     articles, (src,) = _polled(redis_settings)
     assert articles == 3 and src.last_status == "ok"
+    assert _analysed(redis_settings) == 3  # the poll queued the enrichment, a worker ran it
     assert huey.pending_count() == 0
+
+
+def _analysed(settings: Settings) -> int:
+    from sqlalchemy import func, select
+
+    from minbar.store.schema import article_stages
+
+    store = Store.open(settings)
+    try:
+        with store.engine.connect() as conn:
+            return conn.execute(
+                select(func.count())
+                .select_from(article_stages)
+                .where(article_stages.c.stage == "analysis")
+            ).scalar_one()
+    finally:
+        store.close()
 
 
 def test_store_open_from_concurrent_threads(tmp_path) -> None:

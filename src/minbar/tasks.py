@@ -81,7 +81,30 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
             log.info("enriched: %s", result.to_dict())
         return result.to_dict()
 
+    @huey.periodic_task(crontab(minute="17"), retries=0)
+    def consolidate_stories() -> dict:
+        """Hourly: merge stories that online assignment kept apart (under the enrichment lock,
+        so it never races the clustering stage)."""
+        from minbar.stories.store import consolidate
+
+        try:
+            enrich_lock.acquire()
+        except TaskLockedException:
+            return {"skipped": "enrichment is running; next hour"}
+        try:
+            store = Store.open(settings)
+            try:
+                merged = consolidate(store)
+            finally:
+                store.close()
+        finally:
+            enrich_lock.release()
+        if merged:
+            log.info("consolidation merged %d stories", merged)
+        return {"merged": merged}
+
     huey.minbar_poll_sources = poll_sources  # type: ignore[attr-defined]
+    huey.minbar_consolidate = consolidate_stories  # type: ignore[attr-defined]
     huey.minbar_enrich = enrich_articles  # type: ignore[attr-defined]
     return huey
 

@@ -225,8 +225,8 @@ stories = Table(
     Column("first_published", DateTime(timezone=True)),
     Column("last_published", DateTime(timezone=True)),
     Column("article_count", Integer, nullable=False),
-    Column("centroid", LargeBinary),
-    Column("entities", Text),  # JSON {key: count}
+    Column("centroid", LargeBinary),  # float32 SUM of member vectors (adding one is O(dim))
+    Column("entities", Text),  # JSON {entity key or "NUM:6.1": count}
     Column("status", String(10), nullable=False),  # open | closed | merged
     Column("parent_id", Integer, ForeignKey("stories.id")),  # the earlier story it develops
     Column("created_at", DateTime(timezone=True), nullable=False),
