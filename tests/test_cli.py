@@ -349,6 +349,17 @@ def test_demo(tmp_path) -> None:
     assert all(m["matches"] for m in out["sample_matches"])
     assert all(out["sample_search"].values())  # every sample query finds something
     assert Path(out["data_dir"]) == target and (target / "minbar.db").is_file()
+    # enrichment ran: stories across languages, quotes, entities, check-worthy sentences
+    assert out["enrich"]["stages"]["analysis"] == out["articles"] and not out["enrich"]["errors"]
+    assert 16 <= out["stories"] < out["articles"]
+    assert len(out["top_stories"][0]["languages"]) >= 3
+    assert len({q["lang"] for q in out["sample_quotes"]}) == 5
+    assert out["top_entities"] and out["enrich"]["checkworthy_sentences"] > 0
+    stories = as_json(cli("--data-dir", str(target), "stories", "--json"))
+    assert len(stories) == out["stories"]
+    assert set(stories[0]) >= {
+        "id", "title", "languages", "article_ids", "urls", "first_article_id", "first_url"
+    }
 
     # Its own dir is wiped and rebuilt (the one more full run this suite pays for).
     text = cli("--data-dir", str(target), "demo")

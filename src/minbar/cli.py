@@ -437,6 +437,14 @@ def demo(
                 markup=False,
                 highlight=False,
             )
+    out.print(f"\n[bold]stories[/]: {result['stories']}; the largest:")
+    for st in result["top_stories"]:
+        out.print(
+            f"  #{st['id']} {st['article_count']} articles in {', '.join(st['languages'])}: "
+            f"{st['title']}",
+            markup=False,
+            highlight=False,
+        )
     if result["top_entities"]:
         out.print(
             "\n[bold]most covered[/]: "
@@ -453,7 +461,9 @@ def demo(
             out.print(f"  #{h['id']} [{h['lang']}] {h['source']}: {h['title']}", markup=False)
     out.print(
         f"\nTry: minbar --data-dir {settings.data_dir} search 'Türkiye'  |  "
-        f"minbar --data-dir {settings.data_dir} match '5G masts spread the virus'"
+        f"minbar --data-dir {settings.data_dir} match '5G masts spread the virus'  |  "
+        f"minbar --data-dir {settings.data_dir} stories --sort velocity  |  "
+        f"minbar --data-dir {settings.data_dir} quotes --speaker 'Karataş'"
     )
 
 

@@ -61,6 +61,7 @@ def run_demo(store: Store, settings: Settings, progress: ProgressFactory | None 
     from minbar.matching.factchecks import import_factchecks
     from minbar.store.analysis import list_quotes, top_entities
     from minbar.store.search import Filters
+    from minbar.stories.provenance import list_stories
 
     with (progress or no_progress)("loading the demo corpus") as advance:
         report = load_demo(store, settings, advance)
@@ -75,6 +76,8 @@ def run_demo(store: Store, settings: Settings, progress: ProgressFactory | None 
         "factchecks": imported.to_dict(),
         "enrich": enriched.to_dict(),
         "top_entities": top_entities(store, limit=8),
+        "stories": len(list_stories(store, limit=100_000)),
+        "top_stories": list_stories(store, sort="size", limit=5),
         "sample_quotes": _sample_quotes(list_quotes(store)),
         "matched_claims": len(matches),
         "matched_across_languages": len(cross),
