@@ -36,47 +36,46 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
     throttle = HostThrottle(settings.politeness_delay)
 
     poll_lock = huey.lock_task(POLL_LOCK)  # created here so consumers can flush it
+    enrich_lock = huey.lock_task("minbar-enrich")
 
-    @huey.periodic_task(crontab(minute="*"), retries=0)
-    def poll_sources() -> dict:
+    def locked(lock, skipped: str, work):
+        """Run ``work(store)`` holding ``lock`` (one run at a time across every worker), or
+        return ``None`` when a previous run still holds it."""
         try:
-            poll_lock.acquire()
+            lock.acquire()
         except TaskLockedException:
-            log.info("previous poll still running; this one is skipped")
-            return {"skipped": "a previous poll is still running"}
+            log.info(skipped)
+            return None
         try:
             store = Store.open(settings)
             try:
-                report = poll_due(store, settings, throttle)
+                return work(store)
             finally:
                 store.close()
         finally:
-            poll_lock.release()
+            lock.release()
+
+    @huey.periodic_task(crontab(minute="*"), retries=0)
+    def poll_sources() -> dict:
+        skipped = "a previous poll is still running"
+        report = locked(poll_lock, skipped, lambda store: poll_due(store, settings, throttle))
+        if report is None:
+            return {"skipped": skipped}
         if report.ingested or report.errors:
             log.info("polled sources: %s", report.to_dict())
         if report.ingested:
             enrich_articles()  # new articles: enrich now rather than at the next minute
         return report.to_dict()
 
-    enrich_lock = huey.lock_task("minbar-enrich")
-
     @huey.periodic_task(crontab(minute="*"), retries=0)
     def enrich_articles() -> dict:
         """Every pending enrichment stage (idempotent, incremental; one run at a time)."""
         from minbar.enrichment import enrich
 
-        try:
-            enrich_lock.acquire()
-        except TaskLockedException:
-            return {"skipped": "a previous enrichment is still running"}
-        try:
-            store = Store.open(settings)
-            try:
-                result = enrich(store)
-            finally:
-                store.close()
-        finally:
-            enrich_lock.release()
+        skipped = "a previous enrichment is still running"
+        result = locked(enrich_lock, skipped, enrich)
+        if result is None:
+            return {"skipped": skipped}
         if result.enriched or result.errors:
             log.info("enriched: %s", result.to_dict())
         return result.to_dict()
@@ -87,18 +86,10 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
         so it never races the clustering stage)."""
         from minbar.stories.store import consolidate
 
-        try:
-            enrich_lock.acquire()
-        except TaskLockedException:
-            return {"skipped": "enrichment is running; next hour"}
-        try:
-            store = Store.open(settings)
-            try:
-                merged = consolidate(store)
-            finally:
-                store.close()
-        finally:
-            enrich_lock.release()
+        skipped = "enrichment is running; consolidation waits for the next hour"
+        merged = locked(enrich_lock, skipped, consolidate)
+        if merged is None:
+            return {"skipped": skipped}
         if merged:
             log.info("consolidation merged %d stories", merged)
         return {"merged": merged}

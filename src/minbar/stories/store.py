@@ -33,6 +33,18 @@ STAGE = "story"
 BATCH = 1000  # a batch loads the stories near it once: bigger batches amortise that
 
 
+#: What the clusterer needs of a story (its aggregates), for online assignment and consolidation.
+_STATE_COLUMNS = (
+    stories.c.id,
+    stories.c.centroid,
+    stories.c.article_count,
+    stories.c.first_published,
+    stories.c.last_published,
+    stories.c.entities,
+    stories.c.parent_id,
+)
+
+
 def hours(dt: datetime) -> float:
     """Epoch hours (SQLite hands back naive UTC datetimes, PostgreSQL aware ones)."""
     if dt.tzinfo is None:
@@ -133,15 +145,7 @@ def load_stories(
     tmin = min(i.t for i in batch) - params.parent_days * 24
     tmax = max(i.t for i in batch) + params.quiet_hours
     roots = [i.dup_root for i in batch if i.dup_root is not None]
-    cols = [
-        stories.c.id,
-        stories.c.centroid,
-        stories.c.article_count,
-        stories.c.first_published,
-        stories.c.last_published,
-        stories.c.entities,
-        stories.c.parent_id,
-    ]
+    cols = list(_STATE_COLUMNS)
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(*cols).where(
@@ -353,15 +357,7 @@ def consolidate(store: Store, days: float = 7.0, params: Params | None = None) -
         if clock is None:
             return 0
         rows = conn.execute(
-            select(
-                stories.c.id,
-                stories.c.centroid,
-                stories.c.article_count,
-                stories.c.first_published,
-                stories.c.last_published,
-                stories.c.entities,
-                stories.c.parent_id,
-            ).where(
+            select(*_STATE_COLUMNS).where(
                 stories.c.status != "merged",
                 stories.c.last_published >= to_utc(clock) - timedelta(days=days),
             )
