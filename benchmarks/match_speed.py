@@ -102,20 +102,29 @@ def build_pool() -> tuple[Settings, dict]:
         crng = np.random.default_rng([SEED, start])
         for k in range(start, stop):
             if k < n_real:
-                recs.append(FactCheckIn(url=f"https://ct21.bench.invalid/{ids[k]}",
-                                        claim=texts[k], lang="en"))
+                recs.append(
+                    FactCheckIn(
+                        url=f"https://ct21.bench.invalid/{ids[k]}", claim=texts[k], lang="en"
+                    )
+                )
                 vecs.append(dense[k])
                 sps.append(sparse[k])
                 continue
             a, b = int(base[k - n_real]), int(donor[k - n_real])
             v = dense[a] + crng.normal(0.0, SIGMA, dense.shape[1]).astype(np.float32)
-            recs.append(FactCheckIn(url=f"https://synth.bench.invalid/{k}",
-                                    claim=synth_text(crng, texts[a], texts[b]), lang="en"))
+            recs.append(
+                FactCheckIn(
+                    url=f"https://synth.bench.invalid/{k}",
+                    claim=synth_text(crng, texts[a], texts[b]),
+                    lang="en",
+                )
+            )
             vecs.append(v / np.linalg.norm(v))
             sps.append(sparse[a])
         new, dups = add_factchecks(store.engine, recs, np.vstack(vecs), sps)
-        print(f"[build] {stop}/{POOL} (+{len(new)}, {dups} dup) {time.time() - t0:.0f}s",
-              flush=True)
+        print(
+            f"[build] {stop}/{POOL} (+{len(new)}, {dups} dup) {time.time() - t0:.0f}s", flush=True
+        )
     info["build_seconds"] = round(time.time() - t0, 1)
     store.close()
     return settings, info
@@ -136,8 +145,16 @@ def queries(n: int) -> tuple[list[str], list[str]]:
 class Split:
     """Wraps the Matcher's calls to time each stage of one ``match``."""
 
-    STAGES = ("encode_dense", "encode_sparse", "language_id", "vector_search", "bm25",
-              "db_reads", "features_rerank", "other")
+    STAGES = (
+        "encode_dense",
+        "encode_sparse",
+        "language_id",
+        "vector_search",
+        "bm25",
+        "db_reads",
+        "features_rerank",
+        "other",
+    )
 
     def __init__(self, matcher: Matcher) -> None:
         self.t: dict[str, float] = defaultdict(float)
@@ -173,6 +190,7 @@ class Split:
                     self.t["db_in_score"] += dt
                 if flag:
                     self.in_score = False
+
         return timed
 
     @contextmanager
@@ -182,8 +200,17 @@ class Split:
         yield
         total = time.perf_counter() - t0
         t = self.t
-        row = {k: t[k] for k in ("encode_dense", "encode_sparse", "language_id", "vector_search",
-                                 "bm25", "db_reads")}
+        row = {
+            k: t[k]
+            for k in (
+                "encode_dense",
+                "encode_sparse",
+                "language_id",
+                "vector_search",
+                "bm25",
+                "db_reads",
+            )
+        }
         row["features_rerank"] = t["score"] - t["candidates"] - t["db_in_score"]
         row["other"] = total - sum(row.values())
         row["total"] = total
@@ -211,8 +238,12 @@ def main() -> None:
     matcher = Matcher(store.engine)
     t0 = time.perf_counter()
     matcher.refresh()
-    pool.update(factchecks=len(matcher.index), index=matcher.index.kind, hnsw_from=HNSW_FROM,
-                refresh_seconds=round(time.perf_counter() - t0, 2))
+    pool.update(
+        factchecks=len(matcher.index),
+        index=matcher.index.kind,
+        hnsw_from=HNSW_FROM,
+        refresh_seconds=round(time.perf_counter() - t0, 2),
+    )
     split = Split(matcher)
     warm, measured = queries(args.queries)
     for text in warm:
@@ -230,22 +261,24 @@ def main() -> None:
         matcher.match_many(batch)
     seconds = blat["total"][0] / 1000
     store.close()
-    emit({
-        "machine": info,
-        "pool": pool,
-        "queries": len(measured),
-        "queries_with_a_match": returned,
-        "latency_ms": latency,
-        "mean_split_ms": mean_split,
-        "target_p95_ms": 100,
-        "p95_meets_target": latency["total"]["p95"] <= 100,
-        "match_many": {
-            "texts": len(batch),
-            "seconds": round(seconds, 2),
-            "texts_per_s": round(len(batch) / seconds, 2),
-            "split_ms_per_text": {k: round(v[0] / len(batch), 2) for k, v in blat.items()},
-        },
-    })
+    emit(
+        {
+            "machine": info,
+            "pool": pool,
+            "queries": len(measured),
+            "queries_with_a_match": returned,
+            "latency_ms": latency,
+            "mean_split_ms": mean_split,
+            "target_p95_ms": 100,
+            "p95_meets_target": latency["total"]["p95"] <= 100,
+            "match_many": {
+                "texts": len(batch),
+                "seconds": round(seconds, 2),
+                "texts_per_s": round(len(batch) / seconds, 2),
+                "split_ms_per_text": {k: round(v[0] / len(batch), 2) for k, v in blat.items()},
+            },
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,11 @@ def main() -> None:
             prepare_batch(batch[start : start + 500])
         dt = time.perf_counter() - t0
         words = sum(len(a.text.split()) for a in batch)
-        out[lang] = {"articles": len(batch), "articles_per_s": round(len(batch) / dt, 1),
-                     "words_per_s": round(words / dt)}
+        out[lang] = {
+            "articles": len(batch),
+            "articles_per_s": round(len(batch) / dt, 1),
+            "words_per_s": round(words / dt),
+        }
     print(json.dumps({"machine": machine(), "prepare": out}, indent=2))
 
 

@@ -358,7 +358,13 @@ def test_demo(tmp_path) -> None:
     stories = as_json(cli("--data-dir", str(target), "stories", "--json"))
     assert len(stories) == out["stories"]
     assert set(stories[0]) >= {
-        "id", "title", "languages", "article_ids", "urls", "first_article_id", "first_url"
+        "id",
+        "title",
+        "languages",
+        "article_ids",
+        "urls",
+        "first_article_id",
+        "first_url",
     }
 
     # Its own dir is wiped and rebuilt (the one more full run this suite pays for).

@@ -32,11 +32,18 @@ def kb(tmp_path_factory):
 @pytest.mark.parametrize(
     ("text", "lang", "url_part"),
     [
-        ("Kut bəndi dağılıb, Bəsrədə 300-dən çox adam ölüb, rəsmilər bunu gizlədir!", "az",
-         "basra"),
+        (
+            "Kut bəndi dağılıb, Bəsrədə 300-dən çox adam ölüb, rəsmilər bunu gizlədir!",
+            "az",
+            "basra",
+        ),
         ("Вышки 5G в Стамбуле и Баку распространяют вирус — врачи молчат!", "ru", "5g"),
-        ("Egypt is secretly swapping Russian wheat: the first shipment was contaminated and "
-         "had to be destroyed, insiders say.", "en", "wheat"),
+        (
+            "Egypt is secretly swapping Russian wheat: the first shipment was contaminated and "
+            "had to be destroyed, insiders say.",
+            "en",
+            "wheat",
+        ),
     ],
 )
 def test_restatement_in_another_language_finds_the_factcheck(kb, text, lang, url_part) -> None:
@@ -59,15 +66,27 @@ def test_match_cli_single_and_batch(kb, tmp_path) -> None:
     store, _ = kb
     data_dir = str(store.engine.url.database).rsplit("/", 1)[0]
     runner = CliRunner()
-    res = runner.invoke(app, ["--data-dir", data_dir, "match", "--json",
-                              "5G masts in Istanbul are spreading the virus, share this!"])
+    res = runner.invoke(
+        app,
+        [
+            "--data-dir",
+            data_dir,
+            "match",
+            "--json",
+            "5G masts in Istanbul are spreading the virus, share this!",
+        ],
+    )
     assert res.exit_code == 0, res.output
     hits = json.loads(res.stdout)
     assert hits and set(hits[0]) >= {"factcheck_id", "claim", "rating", "url", "lang", "score"}
     batch = tmp_path / "q.jsonl"
-    batch.write_text(json.dumps({"id": "a", "text": "The weather in Baku will be sunny."}) + "\n"
-                     + json.dumps({"id": "b", "text": "5G radiation causes cancer", "lang": "en"})
-                     + "\n", "utf-8")
+    batch.write_text(
+        json.dumps({"id": "a", "text": "The weather in Baku will be sunny."})
+        + "\n"
+        + json.dumps({"id": "b", "text": "5G radiation causes cancer", "lang": "en"})
+        + "\n",
+        "utf-8",
+    )
     res = runner.invoke(app, ["--data-dir", data_dir, "match", "--batch", str(batch)])
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in res.stdout.splitlines()]
@@ -95,8 +114,10 @@ def test_auto_matching_is_incremental_and_feeds_provenance(tmp_path) -> None:
     assert len(list_matches(store)) == len(rows)  # re-running replaces, never duplicates
     feed = export_feed(store)
     matched_ids = {m["factcheck_id"] for r in rows for m in r["matches"]}
-    with_provenance = [el for el in feed["dataFeedElement"]
-                       if el["itemReviewed"].get("appearance")
-                       and any(a["url"] in {x["url"] for x in arts}
-                               for a in el["itemReviewed"]["appearance"])]
+    with_provenance = [
+        el
+        for el in feed["dataFeedElement"]
+        if el["itemReviewed"].get("appearance")
+        and any(a["url"] in {x["url"] for x in arts} for a in el["itemReviewed"]["appearance"])
+    ]
     assert len(with_provenance) >= min(1, len(matched_ids))

@@ -452,9 +452,7 @@ def demo(
             highlight=False,
         )
     for q in result["sample_quotes"]:
-        out.print(
-            f"[bold]quote[/] [{q['lang']}] {q['speaker']}: “{q['quote']}”", highlight=False
-        )
+        out.print(f"[bold]quote[/] [{q['lang']}] {q['speaker']}: “{q['quote']}”", highlight=False)
     for q, hits in result["sample_search"].items():
         out.print(f"\n[bold]search[/] {q!r}")
         for h in hits:
