@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, select
 
 from minbar.analysis.analyze import analyze_texts
 from minbar.analysis.entities import get_recognizer
 from minbar.models import InputError
+from minbar.store import stages
 from minbar.store.analysis import load_entity_defs, write_analyses
 from minbar.store.repository import Store
-from minbar.store.schema import article_stages, articles
+from minbar.store.schema import articles
 
 STAGE = "analysis"
 BATCH = 32
@@ -49,19 +49,13 @@ class AnalysisReport:
         }
 
 
-def pending_ids(store: Store, stage: str = STAGE) -> list[int]:
-    done = select(article_stages.c.article_id).where(article_stages.c.stage == stage)
-    with store.engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.id)
-            ).scalars()
-        )
+def pending_ids(store: Store) -> list[int]:
+    return stages.pending_ids(store, STAGE)
 
 
 def reopen_analysis(conn: Connection) -> None:
     """User entities changed: every article must be analysed again."""
-    conn.execute(delete(article_stages).where(article_stages.c.stage == STAGE))
+    stages.reopen(conn, STAGE)
 
 
 def analyze_pending(
@@ -95,18 +89,9 @@ def analyze_pending(
         except Exception as exc:  # one bad batch must not stop the stage: record, go on
             report.errors.append(InputError(f"articles {chunk[0]}..{chunk[-1]}", repr(exc)))
             continue
-        now = datetime.now(UTC)
         with store.engine.begin() as conn:
             write_analyses(conn, [(r.id, a) for r, a in zip(rows, results, strict=True)])
-            conn.execute(
-                delete(article_stages).where(
-                    article_stages.c.stage == STAGE, article_stages.c.article_id.in_(chunk)
-                )
-            )
-            conn.execute(
-                insert(article_stages),
-                [{"article_id": aid, "stage": STAGE, "done_at": now} for aid in chunk],
-            )
+            stages.mark_done(conn, STAGE, chunk)
         for a in results:
             report.sentences += len(a.sentences)
             report.checkworthy += int(a.checkworthy.sum())

@@ -16,10 +16,10 @@ from sqlalchemy import delete, insert, select
 
 from minbar.matching.match import Matcher
 from minbar.models import InputError
+from minbar.store import stages
 from minbar.store.repository import Store
 from minbar.store.schema import (
     article_sentences,
-    article_stages,
     articles,
     claim_matches,
     factchecks,
@@ -71,19 +71,10 @@ def candidate_sentences(title: str, text: str, lang: str | None) -> list[str]:
     return out
 
 
-def pending_articles(store: Store, limit: int | None = None) -> list[int]:
-    done = select(article_stages.c.article_id).where(article_stages.c.stage == STAGE)
-    stmt = select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.id)
-    if limit:
-        stmt = stmt.limit(limit)
-    with store.engine.connect() as conn:
-        return list(conn.execute(stmt).scalars())
-
-
 def reopen_all(store: Store) -> None:
     """New fact-checks arrived: every article must be matched again."""
     with store.engine.begin() as conn:
-        conn.execute(delete(article_stages).where(article_stages.c.stage == STAGE))
+        stages.reopen(conn, STAGE)
 
 
 def _article_sentences(conn, rows) -> dict[int, list[str]]:
@@ -121,7 +112,7 @@ def match_articles(
     report = EnrichReport()
     with store.engine.connect() as conn:
         has_factchecks = conn.execute(select(factchecks.c.id).limit(1)).first() is not None
-    ids = pending_articles(store)
+    ids = stages.pending_ids(store, STAGE)
     if not ids or not has_factchecks:
         return report
     matcher = matcher or Matcher(store.engine)
@@ -181,10 +172,7 @@ def match_articles(
             conn.execute(delete(claim_matches).where(claim_matches.c.article_id.in_(chunk)))
             if found:
                 conn.execute(insert(claim_matches), found)
-            conn.execute(
-                insert(article_stages),
-                [{"article_id": aid, "stage": STAGE, "done_at": now} for aid in chunk],
-            )
+            stages.mark_done(conn, STAGE, chunk)
         report.enriched += len(chunk)
         report.matched_sentences += len({(f["article_id"], f["sentence"]) for f in found})
         if progress:

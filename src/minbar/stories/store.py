@@ -17,10 +17,10 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 
 from minbar.analysis.embeddings import from_bytes, to_bytes
 from minbar.ingest.dates import to_utc
-from minbar.store.repository import Store
+from minbar.store import stages
+from minbar.store.repository import Store, utcnow
 from minbar.store.schema import (
     article_entities,
-    article_stages,
     article_vectors,
     articles,
     stories,
@@ -56,21 +56,16 @@ def from_hours(t: float) -> datetime:
     return datetime.fromtimestamp(t * 3600.0, tz=UTC)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def _when():
     """Publication time, or fetch time for an article without one."""
     return func.coalesce(articles.c.published, articles.c.fetched_at)
 
 
 def pending_ids(store: Store) -> list[int]:
-    done = select(article_stages.c.article_id).where(article_stages.c.stage == STAGE)
     stmt = (
         select(articles.c.id)
         .join(article_vectors, article_vectors.c.article_id == articles.c.id)
-        .where(articles.c.id.not_in(done))
+        .where(articles.c.id.not_in(stages.done(STAGE)))
         .order_by(_when(), articles.c.id)
     )
     with store.engine.connect() as conn:
@@ -339,10 +334,7 @@ def save_batch(store: Store, clusterer: Clusterer, batch: list[Item]) -> None:
             conn.execute(insert(story_articles), links)
         dirty = [s for s in clusterer.stories if s.dirty]
         refresh(conn, [s.id for s in dirty], {s.id: s for s in dirty})
-        conn.execute(
-            insert(article_stages),
-            [{"article_id": i.id, "stage": STAGE, "done_at": now} for i in batch],
-        )
+        stages.mark_done(conn, STAGE, [i.id for i in batch])
         close_quiet(conn, clusterer.params.quiet_hours)
 
 
