@@ -23,9 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from minbar.text.normalize import light_tokens
+from minbar.text.normalize import ASCII_DIGITS, light_tokens
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d{1,3}(?:[.,  ]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?")
 
 #: Negation words per language, lightly normalised (lowercase, no diacritics on Arabic).
@@ -88,7 +87,7 @@ def numbers(text: str) -> frozenset[str]:
     """Quantities in a text, normalised (``10,000`` = ``10.000`` = ``10000``; ``7,5`` = ``7.5``).
 
     Handles, hashtags, URLs, dates, "COVID-19" and years are not the claim's quantities."""
-    text = _NOT_QUANTITY.sub(" ", text.translate(_DIGITS))
+    text = _NOT_QUANTITY.sub(" ", text.translate(ASCII_DIGITS))
     found = set()
     for raw in _NUMBER.findall(text):
         m = _THOUSANDS.match(raw)

@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from minbar.text.normalize import fold_token, light
+from minbar.text.normalize import ASCII_DIGITS, fold_token, light
 
 LEAD_CHARS = 800
 PREFIX = 5
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SENT_END = re.compile(r"[.!?؟…\n:«\"“]")
@@ -38,7 +37,7 @@ def numbers(text: str) -> frozenset[str]:
     """Normalised numbers of ``text`` ("6,1" → "6.1", "1.200" → "1200"); single digits and
     zero are left out (counts written as words in other languages would never meet them)."""
     out = set()
-    for raw in _NUMBER.findall(text.translate(_DIGITS)):
+    for raw in _NUMBER.findall(text.translate(ASCII_DIGITS)):
         parts = re.split(r"[.,]", raw)
         if len(parts) == 1:
             value = parts[0]

@@ -67,6 +67,9 @@ LATIN_FOLD = str.maketrans(
     }
 )
 
+#: Arabic-Indic and Persian digits → ASCII, so "٦٫١" and "6.1" compare as numbers.
+ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
 APOSTROPHES = "'’‘ʼ`´"
 _APOSTROPHE_BETWEEN_LETTERS = re.compile(rf"(?<=\w)[{APOSTROPHES}](?=\w)")
 _TOKEN = re.compile(r"[^\W_]+")
