@@ -94,11 +94,11 @@ def analyze_texts(
     model = model or get_checkworthiness()
     embedder = embedder or get_embedder()
 
+    heads = [" ".join((t or "").split()) for t in titles] if titles else [""] * len(texts)
     per_text: list[list[str]] = []
     for i, text in enumerate(texts):
         sents = split_sentences(text, langs[i])
-        title = (titles[i] if titles else "") or ""
-        title = " ".join(title.split())
+        title = heads[i]
         if title and (not sents or sents[0] != title):
             sents.insert(0, title)
         per_text.append(sents)
@@ -116,12 +116,10 @@ def analyze_texts(
     for i, (text, sents) in enumerate(zip(texts, per_text, strict=True)):
         n = len(sents)
         lang = langs[i]
-        title = (titles[i] if titles else "") or ""
-        entities = recognizer.extract(f"{title}\n{text}" if title else text, lang)
-        # Names as written in this article (the quote stage resolves "Öztürk" → "Ali Öztürk").
-        people = list(dict.fromkeys(e.text for e in entities if e.type == "PER"))
-        quotes = extract_quotes(sents, lang, people)
+        entities = recognizer.extract(f"{heads[i]}\n{text}" if heads[i] else text, lang)
         persons = [e for e in entities if e.type == "PER"]
+        # Names as written in this article (the quote stage resolves "Öztürk" → "Ali Öztürk").
+        quotes = extract_quotes(sents, lang, list(dict.fromkeys(e.text for e in persons)))
         keys = []
         for q in quotes:
             q.speaker, key = _resolve_speaker(recognizer, q.speaker, lang, persons)
