@@ -244,3 +244,97 @@ story_articles = Table(
     Column("joined_at", DateTime(timezone=True), nullable=False),
     Index("ix_story_articles_story", "story_id"),
 )
+
+# --- accounts and audit (migration 0005) ---------------------------------------------------
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("country", String(2)),  # ISO 3166-1 alpha-2, upper case
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),  # lower-cased: unique ignoring case
+    Column("name", Text),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("password_hash", Text),  # argon2id (PHC string); NULL = cannot sign in with a password
+    Column("lang", String(8), nullable=False),  # UI language
+    Column("active", Boolean, nullable=False),
+    Column("is_admin", Boolean, nullable=False),
+    Column("session_epoch", Integer, nullable=False),  # bumped: every session cookie is void
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+committees = Table(
+    "committees",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),  # English (or the one given) name
+    Column("names", Text, nullable=False),  # JSON {lang: name}
+    Column("description", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("committee_id", Integer, ForeignKey("committees.id"), primary_key=True),
+    Column("role", String(10), nullable=False),  # viewer | analyst | editor | lead
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_memberships_committee", "committee_id"),
+)
+
+#: API tokens: only the SHA-256 of the token is stored (the token is shown once, at creation).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("ix_api_tokens_user", "user_id"),
+)
+
+#: Failed sign-ins, counted in the database so the limit holds across server processes.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),  # lower-cased, known account or not
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_email_at", "email", "at"),
+)
+
+#: The audit trail. Append-only: triggers created by migration 0005 refuse UPDATE and DELETE.
+#: Names are copied as text (user e-mail, org and committee slugs) so the trail reads on its own.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_id", Integer),
+    Column("user", String(320), nullable=False),  # e-mail, or "system"
+    Column("org", String(64)),
+    Column("action", String(64), nullable=False),
+    Column("object", Text),
+    Column("committee_id", Integer),
+    Column("committee", String(64)),
+    Column("client", String(200)),
+    Column("outcome", String(10), nullable=False),  # ok | denied | error
+    Index("ix_audit_events_at", "at"),
+    Index("ix_audit_events_user", "user_id"),
+    Index("ix_audit_events_committee", "committee_id"),
+    Index("ix_audit_events_action", "action"),
+)
