@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -337,4 +338,295 @@ audit_events = Table(
     Index("ix_audit_events_user", "user_id"),
     Index("ix_audit_events_committee", "committee_id"),
     Index("ix_audit_events_action", "action"),
+)
+
+# --- watchlists, alerts, deliveries, campaigns, digests (migration 0007) -------------------
+
+#: A committee's standing query. ``kind``: keyword | entity | semantic | claim | velocity |
+#: silence. ``params`` (JSON) holds what the kind compiled at creation (entity keys, fact-check
+#: ids, velocity N/K/T); ``vector`` the e5 query vector of semantic and claim watchlists.
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", Integer, ForeignKey("committees.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("langs", Text),  # JSON list, NULL = every language
+    Column("sources", Text),  # JSON list of source names, NULL = every source
+    Column("params", Text, nullable=False),  # JSON object
+    Column("threshold", Float),
+    Column("vector", LargeBinary),
+    Column("active", Boolean, nullable=False),
+    Column("created_by", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_watchlists_committee", "committee_id"),
+)
+
+#: Where a watchlist's alerts go besides the in-app list: webhook (url, secret) or email (to).
+watch_channels = Table(
+    "watch_channels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id"), nullable=False),
+    Column("type", String(10), nullable=False),  # webhook | email | inapp
+    Column("url", Text),
+    Column("secret", Text),
+    Column("to", Text),  # comma-separated addresses
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_watch_channels_watchlist", "watchlist_id"),
+)
+
+#: One row per (watchlist, article), ever; story-velocity and source-silence alerts have no
+#: article and are kept unique by ``key`` ("article:12", "story:7:n10", "source:3:2026-12-06").
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id"), nullable=False),
+    Column("committee_id", Integer, ForeignKey("committees.id"), nullable=False),
+    Column("key", String(120), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id")),
+    Column("story_id", Integer, ForeignKey("stories.id")),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("reason", Text, nullable=False),
+    Column("score", Float),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True)),
+    UniqueConstraint("watchlist_id", "article_id", name="uq_alerts_watchlist_article"),
+    UniqueConstraint("watchlist_id", "key", name="uq_alerts_watchlist_key"),
+    Index("ix_alerts_committee_created", "committee_id", "created_at"),
+    Index("ix_alerts_created", "created_at"),
+)
+
+#: One message to one channel carrying a batch of alerts; retried with back-off until sent.
+#: ``idempotency_key`` is sent with every attempt so a receiver can drop a repeat.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", Integer, ForeignKey("watch_channels.id"), nullable=False),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("status", String(10), nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+)
+
+#: Which alerts a delivery carries; the primary key makes "each alert once per channel" a fact.
+delivery_alerts = Table(
+    "delivery_alerts",
+    metadata,
+    Column("channel_id", Integer, ForeignKey("watch_channels.id"), primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id"), nullable=False),
+    Index("ix_delivery_alerts_delivery", "delivery_id"),
+)
+
+#: Key messages of a committee's joint campaign, and the articles that carried them.
+campaign_messages = Table(
+    "campaign_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", Integer, ForeignKey("committees.id"), nullable=False),
+    Column("campaign", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("lang", String(8)),
+    Column("vector", LargeBinary, nullable=False),  # e5 passage vector
+    Column("shingles", Text, nullable=False),  # JSON list of word 3-gram hashes (verbatim test)
+    Column("created_by", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_campaign_messages_committee", "committee_id"),
+)
+
+campaign_pickups = Table(
+    "campaign_pickups",
+    metadata,
+    Column("message_id", Integer, ForeignKey("campaign_messages.id"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("sentence", Text),
+    Column("similarity", Float, nullable=False),
+    Column("overlap", Float, nullable=False),
+    Column("band", String(12), nullable=False),  # verbatim | paraphrase | translation
+    Column("found_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Digests produced (daily / weekly per committee): when and what period, for the log.
+digests = Table(
+    "digests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", Integer, ForeignKey("committees.id"), nullable=False),
+    Column("period", String(8), nullable=False),  # day | week
+    Column("start", DateTime(timezone=True), nullable=False),
+    Column("end", DateTime(timezone=True), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("alerts", Integer, nullable=False),
+    Column("sent_to", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_digests_committee", "committee_id", "created_at"),
+)
+
+# --- fact-check cases (migration 0006) -----------------------------------------------------
+
+#: A claim a committee checks: open -> in_progress -> in_review -> approved -> published, or
+#: closed (``close_reason``: not-checkworthy | duplicate). ``embedding`` is the e5 passage vector
+#: of the claim (duplicate suggestions and "seen again" linking).
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("committee_id", Integer, ForeignKey("committees.id"), nullable=False),
+    Column("claim", Text, nullable=False),
+    Column("lang", String(8)),
+    Column("origin", String(10), nullable=False),  # article | quote | claim | url | tip | text
+    Column("article_id", Integer, ForeignKey("articles.id")),
+    Column("quote_id", Integer, ForeignKey("quotes.id")),
+    Column("sentence", Text),  # the article sentence the claim came from
+    Column("origin_url", Text),
+    Column("tip_id", Integer),  # FK-free: tips are created after cases in the schema
+    Column("status", String(12), nullable=False),
+    Column("close_reason", String(20)),
+    Column("duplicate_of", Integer, ForeignKey("cases.id")),
+    Column("assignee_id", Integer, ForeignKey("users.id")),
+    Column("priority", String(8), nullable=False),  # low | normal | high | urgent
+    Column("due", DateTime(timezone=True)),
+    Column("created_by", Integer, ForeignKey("users.id")),  # NULL = the system
+    Column("embedding", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Index("ix_cases_committee_status", "committee_id", "status"),
+    Index("ix_cases_assignee", "assignee_id"),
+    Index("ix_cases_article", "article_id"),
+)
+
+#: Evidence: a URL (fetched in the background through the SSRF-safe fetcher, its text kept as a
+#: snapshot) and/or a note. ``fetch_status``: none | pending | ok | error.
+case_evidence = Table(
+    "case_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("url", Text),
+    Column("note", Text, nullable=False),
+    Column("snapshot", Text),
+    Column("snapshot_title", Text),
+    Column("fetch_status", String(10), nullable=False),
+    Column("fetch_error", Text),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("added_by", Integer, ForeignKey("users.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_evidence_case", "case_id"),
+)
+
+case_comments = Table(
+    "case_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("author_id", Integer, ForeignKey("users.id")),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_comments_case", "case_id"),
+)
+
+#: Proposed verdicts; the newest one is the case's current verdict.
+case_verdicts = Table(
+    "case_verdicts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("rating", String(14), nullable=False),
+    Column("summaries", Text, nullable=False),  # JSON {lang: text}
+    Column("author_id", Integer, ForeignKey("users.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_verdicts_case", "case_id"),
+)
+
+case_reviews = Table(
+    "case_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("verdict_id", Integer, ForeignKey("case_verdicts.id"), nullable=False),
+    Column("reviewer_id", Integer, ForeignKey("users.id")),
+    Column("approved", Boolean, nullable=False),
+    Column("comment", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_reviews_case", "case_id"),
+)
+
+#: The timeline: one row per thing that happened to a case (``data``: JSON details).
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id")),
+    Column("kind", String(20), nullable=False),
+    Column("data", Text),
+    Index("ix_case_events_case", "case_id"),
+)
+
+#: Articles where the case's claim was seen again, and cases linked as duplicates.
+case_links = Table(
+    "case_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # seen | duplicate
+    Column("article_id", Integer, ForeignKey("articles.id")),
+    Column("other_case_id", Integer, ForeignKey("cases.id")),
+    Column("sentence", Text),
+    Column("score", Float),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_case_links_case", "case_id"),
+    Index("ux_case_links_article", "case_id", "article_id", unique=True),
+)
+
+#: Fact-check rows a published case became (one per summary language).
+case_factchecks = Table(
+    "case_factchecks",
+    metadata,
+    Column("factcheck_id", Integer, ForeignKey("factchecks.id"), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Index("ix_case_factchecks_case", "case_id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("kind", String(20), nullable=False),  # assigned | review | approved | rejected | ...
+    Column("read", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_notifications_user_read", "user_id", "read"),
+)
+
+#: Public tips. ``client_hash``: keyed hash of the sender's address (rate limit, no raw IP).
+tips = Table(
+    "tips",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("url", Text),
+    Column("lang", String(8)),
+    Column("client_hash", String(64), nullable=False),
+    Column("committee_id", Integer, ForeignKey("committees.id")),
+    Column("status", String(10), nullable=False),  # new | case | dismissed
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_tips_client_at", "client_hash", "created_at"),
+    Index("ix_tips_committee_status", "committee_id", "status"),
 )
