@@ -35,6 +35,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 COMMITTEE_ACTIONS = frozenset(a for a, roles in PERMISSIONS.items() if roles)
 
 
+class NotVisible(NotFound):
+    """A committee object asked for by someone who may not see it: answered exactly like a
+    missing one (404), but the audit trail records the attempt as ``denied``."""
+
+
 def _check_action(action: str) -> frozenset[str]:
     try:
         return PERMISSIONS[action]
@@ -56,13 +61,13 @@ def require(actor: Actor, action: str, committee_id: int | None = None) -> None:
     """Raise unless ``actor`` may do ``action``.
 
     A committee action by someone neither admin nor member of the committee raises
-    :class:`NotFound` (no existence leak); a member without the role, or anyone but an admin
-    attempting an admin-only action, :class:`Forbidden`.
+    :class:`NotVisible`, a :class:`NotFound` (no existence leak); a member without the role,
+    or anyone but an admin attempting an admin-only action, :class:`Forbidden`.
     """
     if can(actor, action, committee_id):
         return
     if action in COMMITTEE_ACTIONS and (committee_id is None or committee_id not in actor.roles):
-        raise NotFound("not found")
+        raise NotVisible("not found")
     raise Forbidden(f"not allowed: {action}")
 
 
@@ -80,6 +85,7 @@ def role_can(role: str | None, action: str) -> bool:
 
 __all__ = [
     "COMMITTEE_ACTIONS",
+    "NotVisible",
     "PERMISSIONS",
     "ROLES",
     "can",

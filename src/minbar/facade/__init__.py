@@ -8,11 +8,12 @@ stories, matching; ``accounts``; ``cases``; ``watchlists``; ``work``: queue and 
 
 from __future__ import annotations
 
+from minbar.facade.accounts import AccountsMixin
 from minbar.facade.base import MinbarBase
 from minbar.facade.engine import EngineMixin
 
 
-class Minbar(EngineMixin, MinbarBase):
+class Minbar(AccountsMixin, EngineMixin, MinbarBase):
     """The library facade: ``Minbar(data_dir=None, database_url=None)``."""
 
 
