@@ -31,7 +31,7 @@ from _common import saudi_records
 from minbar.config import Settings
 from minbar.demo import load_articles
 from minbar.store.repository import Store
-from minbar.stories.dedup import canonical_url, content_hash
+from minbar.text.dedup import canonical_url, content_hash
 from minbar.text.normalize import search_key, stem_key
 
 LANG_MIX = (("ar", 0.60), ("tr", 0.12), ("en", 0.12), ("az", 0.08), ("ru", 0.08))

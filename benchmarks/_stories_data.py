@@ -21,9 +21,9 @@ import numpy as np
 
 from minbar import demo
 from minbar.analysis.article_vectors import article_passage
-from minbar.ingest.dates import parse_datetime
 from minbar.stories.clustering import Item
 from minbar.stories.features import article_text, fallback_keys, numbers
+from minbar.text.dates import parse_datetime
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = ROOT / "benchmarks" / "data" / "stories_events.jsonl"

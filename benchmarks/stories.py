@@ -37,7 +37,6 @@ from _stories_data import (  # noqa: E402
 )
 
 from minbar.analysis.article_vectors import article_passage  # noqa: E402
-from minbar.ingest.dates import parse_datetime  # noqa: E402
 from minbar.stories.clustering import (  # noqa: E402
     Item,
     Params,
@@ -45,6 +44,7 @@ from minbar.stories.clustering import (  # noqa: E402
     overlap,
     pair_similarity,
 )
+from minbar.text.dates import parse_datetime  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "stories.json"
 SEMEVAL = SHARED / "semeval2022_task8"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from minbar import demo
-from minbar.ingest.dates import parse_datetime
+from minbar.text.dates import parse_datetime
 
 LANGS = {"ar", "tr", "az", "en", "ru"}
 

@@ -9,8 +9,8 @@ import pytest
 from minbar import demo
 from minbar.ingest.claimreview import find_claimreviews
 from minbar.matching.factchecks import export_feed, import_factchecks
-from minbar.matching.verdicts import normalise_verdict
 from minbar.store.repository import Store
+from minbar.text.verdicts import normalise_verdict
 
 
 def review(n: int, lang: str = "en", rating: str = "False", **extra) -> dict:

@@ -13,13 +13,13 @@ from dataclasses import replace
 import numpy as np
 from sqlalchemy import Connection, DateTime, bindparam, insert, select, text
 
-from minbar.analysis.embeddings import Embedder, from_bytes, get_embedder, to_bytes
-from minbar.ingest.dates import to_utc
+from minbar.analysis.embeddings import Embedder, get_embedder
 from minbar.models import SearchHit
 from minbar.store.repository import Store
 from minbar.store.schema import article_vectors, articles
 from minbar.store.search import Filters, filter_sql, search_text
-from minbar.store.vectors import VectorIndex
+from minbar.store.vectors import VectorIndex, from_bytes, to_bytes
+from minbar.text.dates import to_utc
 
 LEAD_CHARS = 600
 BATCH = 64

@@ -17,11 +17,11 @@ from datetime import datetime
 
 from lxml import html as lxml_html
 
-from minbar.ingest.dates import parse_datetime
 from minbar.ingest.encoding import decode_bytes
 from minbar.ingest.errors import ParseError
 from minbar.ingest.html_text import title_text
-from minbar.matching.verdicts import normalise_verdict
+from minbar.text.dates import parse_datetime
+from minbar.text.verdicts import normalise_verdict
 
 MAX_CLAIM_CHARS = 5000
 

@@ -8,11 +8,11 @@ import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from minbar.ingest.dates import parse_datetime
 from minbar.ingest.encoding import decode_bytes
 from minbar.ingest.errors import ParseError
 from minbar.ingest.html_text import html_to_text, title_text
 from minbar.models import ArticleIn
+from minbar.text.dates import parse_datetime
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 

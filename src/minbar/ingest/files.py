@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from minbar.ingest.dates import parse_datetime
 from minbar.ingest.encoding import decode_bytes
 from minbar.ingest.errors import ParseError
 from minbar.ingest.html_text import title_text
 from minbar.models import ArticleIn
+from minbar.text.dates import parse_datetime
 
 ALIASES = {
     "url": ("url", "link", "href", "canonical_url"),

@@ -7,11 +7,11 @@ import json
 import trafilatura
 from lxml import html as lxml_html
 
-from minbar.ingest.dates import parse_datetime
 from minbar.ingest.encoding import decode_bytes
 from minbar.ingest.errors import ParseError
 from minbar.ingest.html_text import title_text
 from minbar.models import ArticleIn
+from minbar.text.dates import parse_datetime
 
 _DATE_META = (
     "article:published_time",

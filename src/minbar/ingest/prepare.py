@@ -13,7 +13,7 @@ import numpy as np
 
 from minbar.ingest.errors import ParseError
 from minbar.models import ArticleIn
-from minbar.stories import dedup
+from minbar.text import dedup
 from minbar.text.language import detect_languages
 from minbar.text.normalize import stem_key, tokens
 

@@ -4,24 +4,47 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import Engine, func, insert, select
 
-from minbar.analysis.embeddings import (
+from minbar.store import search as fts
+from minbar.store.schema import articles, claim_matches, factchecks
+from minbar.store.vectors import (
     from_bytes,
     sparse_from_bytes,
     sparse_to_bytes,
     to_bytes,
 )
-from minbar.ingest.claimreview import FactCheckIn
-from minbar.ingest.dates import to_utc
-from minbar.store import search as fts
-from minbar.store.schema import articles, claim_matches, factchecks
-from minbar.stories.dedup import canonical_url
+from minbar.text.dates import to_utc
+from minbar.text.dedup import canonical_url
 from minbar.text.normalize import search_key, stem_key
+
+
+class FactCheckRecord(Protocol):
+    """What the store needs of an incoming fact-check (``ingest.claimreview.FactCheckIn`` is
+    one; the store does not import ingest)."""
+
+    url: str
+    claim: str
+    lang: str | None
+    rating_name: str | None
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    verdict: str
+    author_name: str | None
+    author_url: str | None
+    date_published: datetime | None
+    claim_author: str | None
+    claim_date: datetime | None
+    appearances: list[str]
+    first_appearance: str | None
+    raw: dict
 
 
 def dedup_key(url: str, claim: str) -> str:
@@ -60,7 +83,7 @@ def _stored(r) -> StoredFactCheck:
 
 def add_factchecks(
     engine: Engine,
-    records: list[FactCheckIn],
+    records: Sequence[FactCheckRecord],
     vectors: np.ndarray | None,
     sparse: list | None = None,
 ) -> tuple[list[int], int]:
@@ -106,7 +129,7 @@ def add_factchecks(
     return new_ids, duplicates
 
 
-def existing_keys(engine: Engine, records: list[FactCheckIn]) -> set[str]:
+def existing_keys(engine: Engine, records: Sequence[FactCheckRecord]) -> set[str]:
     keys = [dedup_key(r.url, r.claim) for r in records]
     with engine.connect() as conn:
         found = set()

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, and_, func, insert, or_, select, update
 
 from minbar.config import Settings
-from minbar.ingest.dates import to_utc
 from minbar.models import Article, IngestReport, SearchHit
 from minbar.store import search as fts
 from minbar.store.db import open_engine
 from minbar.store.schema import article_bands, articles, ingest_log, sources
-from minbar.stories import dedup
+from minbar.text import dedup
+from minbar.text.dates import to_utc
 
 
 def utcnow() -> datetime:

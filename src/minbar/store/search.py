@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, DateTime, bindparam, text
 
-from minbar.ingest.dates import to_utc
 from minbar.models import SearchHit
+from minbar.text.dates import to_utc
 from minbar.text.normalize import fold_token, light_tokens, query_stems
 
 STEM_WEIGHT = 0.5

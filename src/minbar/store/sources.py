@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, insert, or_, select, update
 
-from minbar.ingest.dates import to_utc
 from minbar.store.schema import sources
-from minbar.stories.dedup import canonical_url
+from minbar.text.dates import to_utc
+from minbar.text.dedup import canonical_url
 
 _DURATION = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -1,4 +1,4 @@
-"""A derived, rebuildable vector index over embeddings stored in the database.
+"""Vectors in the database: their byte encoding, and a derived, rebuildable index over them.
 
 Exact search with numpy up to ``HNSW_FROM`` vectors (8 ms per query at 100k × 384 here); beyond
 that faiss HNSW when faiss-cpu is installed (``pip install minbar[scale]``), otherwise still exact.
@@ -12,6 +12,26 @@ import numpy as np
 
 HNSW_FROM = 200_000
 log = logging.getLogger(__name__)
+
+
+def to_bytes(vec: np.ndarray) -> bytes:
+    """A dense float32 vector as stored (little-endian)."""
+    return np.asarray(vec, dtype="<f4").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<f4")
+
+
+def sparse_to_bytes(sp: tuple[np.ndarray, np.ndarray]) -> bytes:
+    """A sparse vector (indices, weights) as stored: the int32 indices, then the float32 weights."""
+    idx, val = sp
+    return np.asarray(idx, dtype="<i4").tobytes() + np.asarray(val, dtype="<f4").tobytes()
+
+
+def sparse_from_bytes(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    n = len(data) // 8
+    return np.frombuffer(data[: 4 * n], dtype="<i4"), np.frombuffer(data[4 * n :], dtype="<f4")
 
 
 class VectorIndex:

@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from minbar.ingest.dates import to_utc
 from minbar.store.repository import Store
 from minbar.store.schema import (
     article_entities,
@@ -29,6 +28,7 @@ from minbar.store.schema import (
     stories,
     story_articles,
 )
+from minbar.text.dates import to_utc
 
 WINDOW_HOURS = 6.0
 BASELINE_HOURS = 24.0 * 7

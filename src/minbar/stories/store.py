@@ -15,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy import and_, bindparam, func, insert, select, update
 
-from minbar.analysis.embeddings import from_bytes, to_bytes
-from minbar.ingest.dates import to_utc
 from minbar.store import stages
 from minbar.store.repository import Store, utcnow
 from minbar.store.schema import (
@@ -26,8 +24,10 @@ from minbar.store.schema import (
     stories,
     story_articles,
 )
+from minbar.store.vectors import from_bytes, to_bytes
 from minbar.stories.clustering import NUM, QUIET_HOURS, Clusterer, Item, Params, Story
 from minbar.stories.features import article_text, fallback_keys, numbers
+from minbar.text.dates import to_utc
 
 STAGE = "story"
 BATCH = 1000  # a batch loads the stories near it once: bigger batches amortise that
