@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from minbar.facade.accounts import AccountsMixin
 from minbar.facade.base import MinbarBase
+from minbar.facade.cases import CasesMixin
 from minbar.facade.engine import EngineMixin
+from minbar.facade.watchlists import WatchlistsMixin
+from minbar.facade.work import WorkMixin
 
 
-class Minbar(AccountsMixin, EngineMixin, MinbarBase):
+class Minbar(AccountsMixin, CasesMixin, EngineMixin, WatchlistsMixin, WorkMixin, MinbarBase):
     """The library facade: ``Minbar(data_dir=None, database_url=None)``."""
 
 
