@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from minbar.analysis.analyze import analyze_text
-from minbar.analysis.enrich import analyze_pending, pending_ids
+from minbar.analysis.enrich import analyze_pending, load_entity_defs, pending_ids, save_entity_defs
+from minbar.analysis.records import list_quotes
 from minbar.cli import app
 from minbar.ingest.pipeline import ingest
-from minbar.store.analysis import list_quotes, load_entity_defs, save_entity_defs, top_entities
+from minbar.store.analysis import top_entities
 from minbar.store.schema import article_entities, article_sentences, quotes
 
 ARTICLES = [

@@ -7,19 +7,18 @@ re-opens every article. One transaction per batch: results and the stage mark la
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Connection, select
 
 from minbar.analysis.analyze import analyze_texts
-from minbar.analysis.entities import get_recognizer
+from minbar.analysis.entities import EntityDef, get_recognizer
+from minbar.analysis.gazetteer import entity_key
 from minbar.models import InputError
+from minbar.store import analysis as db
 from minbar.store import stages
-from minbar.store.analysis import load_entity_defs, write_analyses
 from minbar.store.repository import Store
-from minbar.store.schema import articles
 
 STAGE = "analysis"
 BATCH = 32
@@ -53,9 +52,19 @@ def pending_ids(store: Store) -> list[int]:
     return stages.pending_ids(store, STAGE)
 
 
-def reopen_analysis(conn: Connection) -> None:
-    """User entities changed: every article must be analysed again."""
-    stages.reopen(conn, STAGE)
+def load_entity_defs(store: Store) -> list[EntityDef]:
+    """The user-defined entities (``minbar entities import``)."""
+    return [
+        EntityDef(canonical, type_, aliases)
+        for canonical, type_, aliases in db.entity_def_rows(store)
+    ]
+
+
+def save_entity_defs(store: Store, defs: Iterable[EntityDef]) -> dict:
+    """Insert or update user-defined entities (keyed by type and canonical name); re-opens the
+    analysis of every article so old coverage is tagged with the new entities."""
+    rows = [(entity_key(d.type, d.canonical), d.type, d.canonical, list(d.aliases)) for d in defs]
+    return db.upsert_entity_defs(store, rows, reopen_stage=STAGE)
 
 
 def analyze_pending(
@@ -73,12 +82,7 @@ def analyze_pending(
     recognizer = get_recognizer(tuple(load_entity_defs(store)))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        with store.engine.connect() as conn:
-            rows = conn.execute(
-                select(articles.c.id, articles.c.title, articles.c.text, articles.c.lang)
-                .where(articles.c.id.in_(chunk))
-                .order_by(articles.c.id)
-            ).all()
+        rows = db.article_texts(store, chunk)
         try:
             results = analyze_texts(
                 [r.text for r in rows],
@@ -89,9 +93,7 @@ def analyze_pending(
         except Exception as exc:  # one bad batch must not stop the stage: record, go on
             report.errors.append(InputError(f"articles {chunk[0]}..{chunk[-1]}", repr(exc)))
             continue
-        with store.engine.begin() as conn:
-            write_analyses(conn, [(r.id, a) for r, a in zip(rows, results, strict=True)])
-            stages.mark_done(conn, STAGE, chunk)
+        db.save_analyses(store, [(r.id, a) for r, a in zip(rows, results, strict=True)], STAGE)
         for a in results:
             report.sentences += len(a.sentences)
             report.checkworthy += int(a.checkworthy.sum())
