@@ -17,9 +17,11 @@ Rules (see docs/decisions.md):
 * Russian ё → е.
 * Apostrophes between letters split a token: ``Türkiye'nin`` → ``turkiye nin``.
 
-A second, *stemmed* key improves recall: Snowball for ar/ru/en, and a 5-character prefix for the
-agglutinative tr/az (Snowball Turkish leaves ``mücadelesi`` → ``mücadeles``; fixed-prefix
-truncation is the classic strong baseline for Turkish retrieval, Can et al. 2008).
+A second, *stemmed* key improves recall: Snowball for ar/ru/en, and for the agglutinative tr/az
+the suffix readings of :mod:`minbar.text.suffixes` (Snowball Turkish leaves ``mücadelesi`` →
+``mücadeles`` and has no Azerbaijani; the former 5-letter prefix missed short names: ``Bakı`` /
+``Bakıda``). A tr/az document indexes every reading of each word; a query word matches when one
+of its readings is indexed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from minbar.text.suffixes import analyses, query_analyses, strip_suffixes
 
 # --- rule tables (data, not control flow) -------------------------------------------------------
 
@@ -76,9 +80,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 #: Latin letters with diacritics or combining marks: only then is NFD stripping needed.
 _LATIN_MARKED = re.compile("[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]")
 
-#: Which stemmer serves which language; ``prefix`` means fixed-length truncation.
-STEMMERS = {"ar": "arabic", "ru": "russian", "en": "english", "tr": "prefix", "az": "prefix"}
-PREFIX_LEN = 5
+#: Which stemmer serves which language; ``suffix`` is :mod:`minbar.text.suffixes` (tr/az).
+STEMMERS = {"ar": "arabic", "ru": "russian", "en": "english", "tr": "suffix", "az": "suffix"}
 
 
 def _strip_latin_marks(text: str) -> str:
@@ -168,20 +171,57 @@ def stem_token(token: str, lang: str | None) -> str:
     elif lang not in ("tr", "az", "en"):
         lang = "en"
     algo = STEMMERS[lang]
-    if algo == "prefix":
-        return fold_token(token)[:PREFIX_LEN]
+    if algo == "suffix":
+        return strip_suffixes(fold_token(token))
     return fold_token(_snowball(algo).stemWord(token))
 
 
+def _lang_of(token: str, lang: str | None) -> str:
+    script = _script(token)
+    if script == "arabic":
+        return "ar"
+    if script == "cyrillic":
+        return "ru"
+    return lang if lang in ("tr", "az", "en") else "en"
+
+
+@lru_cache(maxsize=200_000)
+def doc_stems(token: str, lang: str | None) -> tuple[str, ...]:
+    """Stems a document indexes for one lightly normalised token: one for ar/ru/en; for tr/az
+    every reading of its suffixes (:func:`minbar.text.suffixes.analyses`)."""
+    if STEMMERS[_lang_of(token, lang)] == "suffix":
+        return analyses(fold_token(token))
+    return (stem_token(token, lang),)
+
+
 def stem_key(text: str, lang: str | None) -> str:
-    """Stemmed key of a document written in ``lang``."""
-    return " ".join(stem_token(t, lang) for t in light_tokens(text))
+    """Stemmed key of a document written in ``lang`` (tr/az words may give several stems)."""
+    return " ".join(s for t in light_tokens(text) for s in doc_stems(t, lang))
+
+
+def _query_stems_in(token: str, lang: str) -> list[str]:
+    if STEMMERS[_lang_of(token, lang)] == "suffix":
+        return list(query_analyses(fold_token(token)))
+    return [stem_token(token, lang)]
 
 
 def query_stems(token: str, lang: str | None = None) -> list[str]:
-    """Candidate stems of a (lightly normalised) query token: a query's language is often
-    unknown, so Latin tokens are stemmed both ways (prefix for tr/az, Snowball English) unless
-    ``lang`` says which."""
+    """Candidate stems of a (lightly normalised) query token; a document matches when it indexes
+    any of them. A query's language is often unknown, so Latin tokens are stemmed both ways
+    (tr/az suffix readings and Snowball English) unless ``lang`` says which."""
     if lang or _script(token) != "latin":
-        return [stem_token(token, lang)]
-    return sorted({stem_token(token, "tr"), stem_token(token, "en")})
+        return _query_stems_in(token, lang)
+    return sorted(set(_query_stems_in(token, "tr")) | set(_query_stems_in(token, "en")))
+
+
+def keyword_terms(query: str, lang: str | None = None) -> list[list[str]]:
+    """Watch-list keyword → one entry per word, each the list of stems any of which may match
+    (see docs/notes/J-engine.md). Pass the result to :func:`matches_keyword`."""
+    return [query_stems(t, lang) for t in light_tokens(query)]
+
+
+def matches_keyword(terms: list[list[str]], text_stem: str) -> bool:
+    """True when every keyword word has one of its stems among the words of an article's
+    stemmed key (``articles.text_stem``, built by :func:`stem_key`)."""
+    words = set(text_stem.split())
+    return bool(terms) and all(any(s in words for s in alts) for alts in terms)
