@@ -1,0 +1,1 @@
+"""Routers: ``public`` (health, public fact-checks), ``auth`` (sign-in), ``pages``, ``api``."""
