@@ -13,10 +13,13 @@ from minbar.facade.base import MinbarBase
 from minbar.facade.cases import CasesMixin
 from minbar.facade.engine import EngineMixin
 from minbar.facade.watchlists import WatchlistsMixin
+from minbar.facade.web import WebMixin
 from minbar.facade.work import WorkMixin
 
 
-class Minbar(AccountsMixin, CasesMixin, EngineMixin, WatchlistsMixin, WorkMixin, MinbarBase):
+class Minbar(
+    AccountsMixin, CasesMixin, EngineMixin, WatchlistsMixin, WorkMixin, WebMixin, MinbarBase
+):
     """The library facade: ``Minbar(data_dir=None, database_url=None)``."""
 
 
