@@ -17,19 +17,20 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from minbar.errors import MinbarError
 from minbar.web.deps import LoginRequired
 from minbar.web.middleware import is_api_path
+from minbar.web.templating import N_
 
 log = logging.getLogger("minbar.web")
 
 MESSAGES = {  # msgids (translated in web.po) for the page titles of each status
-    400: "Bad request",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    422: "Invalid input",
-    429: "Too many attempts",
-    500: "Something went wrong",
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    422: N_("Invalid input"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
 }
 
 
@@ -47,7 +48,7 @@ def plain_error(request: Request, status: int, detail, headers=None) -> Response
     try:
         from minbar.web.templating import render
 
-        title = MESSAGES.get(status, "Error")
+        title = MESSAGES.get(status, N_("Error"))
         response = render(
             request,
             "error.html",

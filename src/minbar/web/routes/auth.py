@@ -9,7 +9,7 @@ from minbar.errors import NotAuthenticated, RateLimited
 from minbar.web import deps
 from minbar.web.middleware import LANG_COOKIE_AGE, delete_cookie, set_cookie
 from minbar.web.sessions import LANG_COOKIE, SESSION_COOKIE
-from minbar.web.templating import render
+from minbar.web.templating import N_, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,9 +44,9 @@ def login(
     except (NotAuthenticated, RateLimited) as exc:
         status = 429 if isinstance(exc, RateLimited) else 401
         msg = (
-            "Too many failed sign-ins for this account. Try again in 15 minutes."
+            N_("Too many failed sign-ins for this account. Try again in 15 minutes.")
             if status == 429
-            else "Wrong e-mail or password."
+            else N_("Wrong e-mail or password.")
         )
         if "application/json" in request.headers.get("accept", ""):
             from fastapi.responses import JSONResponse
