@@ -1,0 +1,164 @@
+"""Workers: ``minbar worker`` (server mode) and ``minbar run`` (embedded mode).
+
+A server-mode worker is a Huey consumer on ``MINBAR_REDIS_URL`` plus two daemon threads:
+
+* a **heartbeat** that renews this process's leases every third of ``lease_seconds``, so a
+  long batch keeps its articles and a killed process (no heartbeat) loses them after one TTL;
+* a **sweeper** that every ``sweep_seconds`` queues what the database says is unfinished and
+  nobody holds (:func:`minbar.work.queue.enqueue_pending`): articles of a dead worker, tasks a
+  flushed Redis lost, fact-check imports that re-opened matching.
+
+Run as many as you like, on any machines sharing the database and Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+
+from minbar.config import Settings
+from minbar.store import leases, stages
+from minbar.store.repository import Store
+from minbar.work import WorkConfig
+
+log = logging.getLogger("minbar.work")
+
+_LOCAL = threading.Lock()
+_STORES: dict[tuple[int, str], Store] = {}
+_HEARTBEATS: dict[tuple[int, str], Heartbeat] = {}
+
+
+def process_store(settings: Settings) -> Store:
+    """One store (engine, pool) per process and database, opened (and migrated) once."""
+    key = (os.getpid(), settings.db_url)
+    with _LOCAL:
+        if key not in _STORES:
+            _STORES[key] = Store.open(settings)
+        return _STORES[key]
+
+
+class Heartbeat:
+    """This process's lease owner name and the thread that keeps its leases alive."""
+
+    def __init__(self, store: Store, ttl: float) -> None:
+        host = socket.gethostname()[:60]
+        self.owner = f"{host}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.store = store
+        self.ttl = ttl
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="minbar-heartbeat", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            try:
+                leases.renew(self.store.engine, self.owner, self.ttl)
+            except Exception:  # the database is away: try again at the next beat
+                log.exception("lease heartbeat failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @classmethod
+    def of_process(cls, store: Store, ttl: float) -> Heartbeat:
+        key = (os.getpid(), str(store.engine.url))
+        with _LOCAL:
+            if key not in _HEARTBEATS:
+                _HEARTBEATS[key] = cls(store, ttl)
+            return _HEARTBEATS[key]
+
+
+def run_batch(settings: Settings, ids: list[int], config: WorkConfig | None = None) -> dict:
+    """The body of one queued task: lease ``ids`` (those nobody else holds), enrich them,
+    release them; what is still unfinished afterwards is recorded as failed and offered again
+    after one lease period (up to ``leases.MAX_ATTEMPTS`` claims)."""
+    from minbar.enrichment import enrich_ids
+
+    config = config or WorkConfig.from_env()
+    store = process_store(settings)
+    beat = Heartbeat.of_process(store, config.lease_seconds)
+    claimed = leases.claim(store.engine, ids, beat.owner, config.lease_seconds)
+    if not claimed:
+        return {"claimed": 0}
+    try:
+        result = enrich_ids(store, claimed)
+    except Exception as exc:
+        log.exception("enrichment of %s failed", claimed)
+        leases.fail(store.engine, claimed, beat.owner, repr(exc), config.lease_seconds)
+        return {"claimed": len(claimed), "failed": len(claimed), "error": repr(exc)}
+    left = stages.unfinished_ids(store, claimed)
+    if left:
+        detail = "; ".join(f"{e.input}: {e.error}" for e in result.errors) or "stage not done"
+        leases.fail(store.engine, left, beat.owner, detail, config.lease_seconds)
+    leases.release(store.engine, [i for i in claimed if i not in set(left)], beat.owner)
+    return {"claimed": len(claimed), "failed": len(left), **result.to_dict()}
+
+
+class Sweeper:
+    """Every ``sweep_seconds``, queue what is unfinished and unheld (a daemon thread)."""
+
+    def __init__(self, settings: Settings, huey, config: WorkConfig) -> None:
+        self.settings, self.huey, self.config = settings, huey, config
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="minbar-sweeper", daemon=True)
+
+    def start(self) -> Sweeper:
+        self._thread.start()
+        return self
+
+    def sweep(self) -> int:
+        from minbar.work.queue import enqueue_pending
+
+        return enqueue_pending(process_store(self.settings), self.huey, self.config)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.sweep()
+            except Exception:  # database or Redis away: try again at the next sweep
+                log.exception("sweep failed")
+            if self._stop.wait(self.config.sweep_seconds):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def run_consumer(settings: Settings, workers: int = 1) -> None:
+    """Block running the scheduler and workers (``minbar run``; ``minbar worker`` when a
+    Redis URL is set)."""
+    from minbar.work.queue import make_huey
+
+    config = WorkConfig.from_env()
+    huey = make_huey(settings, config=config)
+    sweeper = Sweeper(settings, huey, config).start() if settings.redis_url else None
+    # flush_locks: a poll lock left by a killed consumer would otherwise stop polling for good.
+    consumer = huey.create_consumer(
+        workers=workers, periodic=True, check_worker_health=True, flush_locks=True
+    )
+    try:
+        consumer.run()
+    finally:
+        if sweeper:
+            sweeper.stop()
+
+
+def run_worker(settings: Settings, concurrency: int = 1) -> None:
+    """``minbar worker``: a consumer on the Redis queue (``concurrency`` worker threads; the
+    model is shared and one batch at a time encodes, so scale with processes, not threads)."""
+    from minbar.errors import InvalidInput
+
+    if not settings.redis_url:
+        raise InvalidInput(
+            "minbar worker needs MINBAR_REDIS_URL (and MINBAR_DATABASE_URL for several "
+            "machines); without them `minbar run` does the background work"
+        )
+    Store.open(settings).close()  # migrate once before the threads start
+    started = time.monotonic()
+    log.info("minbar worker: %d thread(s) on %s", concurrency, settings.redis_url)
+    run_consumer(settings, workers=concurrency)
+    log.info("minbar worker stopped after %.0f s", time.monotonic() - started)
