@@ -231,7 +231,7 @@ def test_bad_date_is_a_usage_error(loaded, option: str) -> None:
 def test_unknown_search_mode_is_a_clear_usage_error(loaded) -> None:
     result = cli("--data-dir", loaded, "search", "istanbul", "--mode", "fuzzy", "--json")
     assert result.exit_code == 2 and result.stdout == ""
-    assert "--mode fuzzy" in result.stderr and "semantic" in result.stderr
+    assert "fuzzy" in result.stderr and "semantic" in result.stderr
 
 
 # ----------------------------------------------------------------------------- other verbs
@@ -279,7 +279,7 @@ def test_sources_add_and_list(tmp_path) -> None:
     assert [s["id"] for s in listed] == [src["id"]]
     assert cli("--data-dir", data, "sources", "list").exit_code == 0
     bad = cli("--data-dir", data, "sources", "add", "https://93.184.216.34/x", "--every", "10s")
-    assert bad.exit_code == 2 and "--every" in bad.stderr
+    assert bad.exit_code == 2 and "every" in bad.stderr
     taken = cli(
         "--data-dir", data, "sources", "add", "https://93.184.216.34/other", "--name", "Example"
     )
@@ -368,7 +368,7 @@ def test_demo(tmp_path) -> None:
     }
 
     # Its own dir is wiped and rebuilt (the one more full run this suite pays for).
-    text = cli("--data-dir", str(target), "demo")
+    text = cli("--data-dir", str(target), "demo", "--no-serve")
     assert text.exit_code == 0 and "minbar demo" in text.stdout
     assert "fact-checks imported" in text.stdout
     store = Store.open(Settings(data_dir=target))

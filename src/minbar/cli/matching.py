@@ -1,4 +1,5 @@
-"""CLI verbs of the fact-check knowledge base and enrichment (registered on ``minbar.cli.app``)."""
+"""CLI verbs of the fact-check base and matching: ``factchecks import|export``, ``match``,
+``matches``."""
 
 from __future__ import annotations
 
@@ -10,10 +11,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from minbar.cli import JsonOpt, UsageError, _emit, _settings, _store, app, err, out
+from minbar.cli.common import (
+    JsonOpt,
+    UsageError,
+    batch_lines,
+    emit,
+    emit_line,
+    err,
+    mb,
+    out,
+    sub_app,
+)
+from minbar.facade.engine import batches
 
-factchecks_app = typer.Typer(no_args_is_help=True, help="The fact-check knowledge base.")
-app.add_typer(factchecks_app, name="factchecks")
+factchecks_app = sub_app("The fact-check knowledge base.")
 
 
 @factchecks_app.command("import")
@@ -25,34 +36,27 @@ def factchecks_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Import ClaimReview fact-checks; duplicates (url + claim) are skipped."""
-    from minbar.matching.auto import reopen_all
-    from minbar.matching.factchecks import import_factchecks
-
-    store = _store(ctx)
-    report = import_factchecks(store, inputs, _settings(ctx))
-    if report.imported:
-        reopen_all(store)  # old coverage must be matched against the new checks
+    d = mb(ctx).factchecks_import(inputs)
     if as_json:
-        _emit(report.to_dict())
+        emit(d)
     else:
         out.print(
-            f"imported {report.imported}, duplicates {report.duplicates}, "
-            f"errors {len(report.errors)}"
+            f"imported {d['imported']}, duplicates {d['duplicates']}, errors {len(d['errors'])}"
         )
-        for e in report.errors[:50]:
-            err.print(f"error {e.input}: {e.error}", markup=False, highlight=False)
-    raise typer.Exit(1 if report.errors else 0)
+        for e in d["errors"][:50]:
+            err.print(f"error {e['input']}: {e['error']}", markup=False, highlight=False)
+    raise typer.Exit(1 if d["errors"] else 0)
 
 
 @factchecks_app.command("export")
 def factchecks_export(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Export every fact-check as a schema.org DataFeed of ClaimReview objects."""
-    from minbar.matching.factchecks import export_feed
-
-    feed = export_feed(_store(ctx))
+    """Export every fact-check as a schema.org DataFeed of ClaimReview objects (JSON always:
+    ``--json`` is accepted like on every listing verb)."""
+    feed = mb(ctx).factchecks_export()
     text = json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
@@ -61,21 +65,6 @@ def factchecks_export(
         sys.stdout.write(text)
 
 
-def _batch_lines(path: Path):
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError("needs a 'text' string")
-            except ValueError as exc:
-                raise UsageError(f"{path} line {n}: {exc}") from None
-            yield obj
-
-
-@app.command()
 def match(
     ctx: typer.Context,
     text: Annotated[str | None, typer.Argument(help="The claim, sentence or article.")] = None,
@@ -86,52 +75,39 @@ def match(
 ) -> None:
     """Fact-checks that check the same claim, in any of ar/tr/az/en/ru; [] when none is
     confidently the same."""
-    from minbar.matching.match import Matcher
-
     if (text is None) == (batch is None):
         raise UsageError("give either TEXT or --batch FILE")
-    matcher = Matcher(_store(ctx).engine)
+    facade = mb(ctx)
     if batch is not None:
-        items = list(_batch_lines(batch))
-        for start in range(0, len(items), 64):
-            chunk = items[start : start + 64]
-            results = matcher.match_many(
+        for chunk in batches(batch_lines(batch), 64):
+            found = facade.match_many(
                 [i["text"] for i in chunk], [i.get("lang") for i in chunk], limit
             )
-            for item, found in zip(chunk, results, strict=True):
-                sys.stdout.write(
-                    json.dumps(
-                        {"id": item.get("id"), "matches": [m.to_dict() for m in found]},
-                        ensure_ascii=False,
-                    )
-                    + "\n"
-                )
+            for item, ms in zip(chunk, found, strict=True):
+                emit_line({"id": item.get("id"), "matches": ms})
         return
-    found = matcher.match(text, lang, limit)
+    found = facade.match(text, lang, limit)
     if as_json:
-        _emit([m.to_dict() for m in found])
+        emit(found)
         return
     if not found:
         out.print("no fact-check confidently matches this claim")
         return
     table = Table("score", "rating", "lang", "claim", "url")
     for m in found:
-        table.add_row(f"{m.score:.2f}", m.rating, m.lang or "", m.claim, m.url)
+        table.add_row(f"{m['score']:.2f}", m["rating"], m["lang"] or "", m["claim"], m["url"])
     out.print(table)
 
 
-@app.command()
 def matches(
     ctx: typer.Context,
     article: Annotated[int | None, typer.Option(help="Only this article id.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Claims found in monitored articles with the fact-checks they match."""
-    from minbar.matching.auto import list_matches
-
-    rows = list_matches(_store(ctx), article)
+    rows = mb(ctx).matches(article)
     if as_json:
-        _emit(rows)
+        emit(rows)
         return
     for r in rows:
         out.print(f"[bold]#{r['article_id']}[/] [{r['lang']}] {r['claim']}", highlight=False)
