@@ -158,8 +158,7 @@ def run(
             emit(d)
         else:
             out.print(
-                f"ingested {d['ingested']}, duplicates {d['duplicates']}, "
-                f"errors {len(d['errors'])}"
+                f"ingested {d['ingested']}, duplicates {d['duplicates']}, errors {len(d['errors'])}"
             )
         raise typer.Exit(1 if d["errors"] else 0)
     from minbar.tasks import run_consumer

@@ -38,7 +38,7 @@ def parse_date(value: str | datetime | None, name: str = "date") -> datetime | N
         return value
     if not str(value).strip():
         return None
-    from minbar.ingest.dates import parse_datetime
+    from minbar.text.dates import parse_datetime
 
     try:
         return parse_datetime(str(value))
@@ -142,7 +142,8 @@ class EngineMixin:
 
     def article(self, article_id: int) -> dict:
         """One article with everything known about it (the API's ``/articles/{id}``)."""
-        from minbar.store.analysis import list_quotes, top_entities
+        from minbar.analysis.records import list_quotes
+        from minbar.store.analysis import top_entities
         from minbar.store.article_detail import article_sentences_of, story_of
 
         art = self.store.article(article_id)
@@ -189,15 +190,15 @@ class EngineMixin:
         return record
 
     def pending_stories(self) -> int:
-        from minbar.stories.store import pending_ids
+        from minbar.stories.stage import pending_ids
 
         return len(pending_ids(self.store))
 
     # --- analysis ----------------------------------------------------------------------------
 
     def _recognizer(self):
+        from minbar.analysis.enrich import load_entity_defs
         from minbar.analysis.entities import get_recognizer
-        from minbar.store.analysis import load_entity_defs
 
         # User entities count when a store exists; stateless analysis never creates one.
         defs = load_entity_defs(self.store) if self.store_exists() else []
@@ -218,7 +219,7 @@ class EngineMixin:
     def quotes(
         self, article_id: int | None = None, speaker: str | None = None, limit: int = 1000
     ) -> list[dict]:
-        from minbar.store.analysis import list_quotes
+        from minbar.analysis.records import list_quotes
 
         return list_quotes(self.store, article_id, speaker or None, limit)
 
@@ -229,8 +230,8 @@ class EngineMixin:
 
     def import_entities(self, path: str | Path) -> dict:
         """User entities (CSV or YAML); every stored article is re-analysed on the next enrich."""
+        from minbar.analysis.enrich import save_entity_defs
         from minbar.analysis.entities import parse_entity_file
-        from minbar.store.analysis import save_entity_defs
 
         try:
             defs = parse_entity_file(Path(path))
@@ -333,7 +334,8 @@ def prepare_demo_dir(target: Path) -> None:
     if target.exists() and any(target.iterdir()):
         if not marker.exists():
             raise InvalidInput(
-                f"{target} is not empty and holds no earlier demo; give the demo an empty --data-dir"
+                f"{target} is not empty and holds no earlier demo; "
+                "give the demo an empty --data-dir"
             )
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
