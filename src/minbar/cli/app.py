@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from minbar.cli import analysis, demo, ingest, matching, read
+from minbar.cli import accounts, analysis, demo, ingest, matching, read, work
 from minbar.cli.common import Group, err, exit_code_for, sub_app
 from minbar.config import Settings
 
@@ -67,9 +67,19 @@ app.add_typer(matching.factchecks_app, name="factchecks")
 app.command()(matching.match)
 app.command()(matching.matches)
 
-# The platform
+# The platform: web, background work, accounts
 app.command()(demo.demo)
 app.command("serve")(demo.serve_cmd)
+app.command()(work.worker)
+app.command()(work.status)
+app.command()(work.backup)
+app.command()(work.restore)
+app.add_typer(accounts.orgs_app, name="orgs")
+app.add_typer(accounts.committees_app, name="committees")
+app.add_typer(accounts.users_app, name="users")
+app.add_typer(accounts.members_app, name="members")
+app.add_typer(accounts.tokens_app, name="tokens")
+app.command()(accounts.audit)
 
 
 def main() -> None:
