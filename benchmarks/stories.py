@@ -179,8 +179,7 @@ def db_path(settings_cm, label: str, records, items) -> dict:
     from minbar.models import ArticleIn
     from minbar.store.repository import Store
     from minbar.store.schema import article_entities, article_vectors
-    from minbar.stories.clustering import cluster_pending
-    from minbar.stories.store import load_items
+    from minbar.stories.stage import cluster_pending, load_items
 
     by_idx = {i.id: i for i in items}
     order = sorted(records, key=lambda r: (by_idx[r["idx"]].t, r["idx"]))
@@ -224,8 +223,7 @@ def db_path(settings_cm, label: str, records, items) -> dict:
             art_of.update({a: r["idx"] for a, r in zip(ids, chunk, strict=True)})
             cluster_pending(store)
         seconds = time.perf_counter() - t0
-        with store.engine.connect() as conn:
-            assert len(load_items(conn, list(art_of))) == len(art_of)
+        assert len(load_items(store, list(art_of))) == len(art_of)
         from minbar.stories.provenance import list_stories
 
         pred = {
@@ -325,7 +323,7 @@ def speed(settings_cm, label: str, n_store: int, n_new: int, records, seed_vecs)
         stories,
         story_articles,
     )
-    from minbar.stories.clustering import cluster_pending
+    from minbar.stories.stage import cluster_pending
 
     rng = np.random.default_rng(7)
     end = datetime(2026, 12, 1, tzinfo=UTC)

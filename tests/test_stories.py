@@ -21,9 +21,9 @@ from minbar.analysis.embeddings import to_bytes
 from minbar.ingest.prepare import prepare_batch
 from minbar.models import ArticleIn
 from minbar.store.schema import article_entities, article_vectors, articles, quotes, stories
-from minbar.stories.clustering import Params, cluster_items, cluster_pending
+from minbar.stories.clustering import Params, cluster_items
 from minbar.stories.provenance import get_story, list_stories
-from minbar.stories.store import consolidate, pending_ids
+from minbar.stories.stage import cluster_pending, consolidate, pending_ids
 from tests.test_cli import as_json, cli
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

@@ -60,7 +60,7 @@ def enrich(store: Store, progress: ProgressFactory | None = None) -> EnrichResul
     from minbar.analysis.article_vectors import embed_pending
     from minbar.analysis.enrich import analyze_pending
     from minbar.matching.auto import match_articles
-    from minbar.stories.clustering import cluster_pending
+    from minbar.stories.stage import cluster_pending
 
     progress = progress or no_progress
     result = EnrichResult()

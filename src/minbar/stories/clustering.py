@@ -19,15 +19,15 @@ developing story) instead of swallowing unrelated news into an old one. Times ar
 times, so a backfill of old articles clusters the same way as the live stream.
 
 The core here is plain data in memory (the benchmark drives it directly to tune the weights on
-the dev half of ``benchmarks/data/stories_events.jsonl``); :func:`cluster_pending` runs it
-incrementally over the database.
+the dev half of ``benchmarks/data/stories_events.jsonl``);
+:func:`minbar.stories.stage.cluster_pending` runs it incrementally over the database.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -363,36 +363,11 @@ def cluster_items(
     consolidate: bool = False,
 ) -> dict[int, int]:
     """Cluster ``items`` in the order given (a fresh run, in memory): article id → story key.
-    What the benchmark tunes and scores; :func:`cluster_pending` is the same loop over a
-    database."""
+    What the benchmark tunes and scores; :func:`minbar.stories.stage.cluster_pending` is the same
+    loop over a database."""
     clusterer = Clusterer(params=params)
     for item in items:
         clusterer.add(item)
     if consolidate:
         clusterer.merge_pass()
     return {aid: id(story) for aid, story in clusterer.assignments().items()}
-
-
-def cluster_pending(
-    store, progress: Callable[[int], None] | None = None, params: Params | None = None
-) -> int:
-    """Assign every article that has a vector and no "story" stage yet; returns how many.
-
-    Incremental and idempotent: articles are taken in publication order in batches, each batch
-    loads the stories near it in time, and is written in one transaction together with its
-    ``article_stages`` rows."""
-    from minbar.stories import store as db
-
-    done = 0
-    for batch in db.pending_batches(store):
-        stories, roots = db.load_stories(store, batch)
-        clusterer = Clusterer(stories, params)
-        for article_id, story_id in roots.items():
-            clusterer.link(article_id, story_id)
-        for item in batch:
-            clusterer.add(item)
-        db.save_batch(store, clusterer, batch)
-        done += len(batch)
-        if progress:
-            progress(len(batch))
-    return done

@@ -15,60 +15,16 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
+from minbar.store import stories as db
 from minbar.store.repository import Store
-from minbar.store.schema import (
-    article_entities,
-    articles,
-    quotes,
-    sources,
-    stories,
-    story_articles,
-)
 from minbar.text.dates import to_utc
 
 WINDOW_HOURS = 6.0
 BASELINE_HOURS = 24.0 * 7
 TOP_ENTITIES = 15
 TOP_QUOTES = 10
-
-
-def stream_now(conn) -> datetime:
-    """The stream's clock: the newest publication time stored, never later than the wall
-    clock."""
-    newest = conn.execute(select(func.max(articles.c.published))).scalar()
-    wall = datetime.now(UTC)
-    return min(to_utc(newest), wall) if newest is not None else wall
-
-
-def _members(conn, story_ids: list[int]) -> dict[int, list]:
-    rows = conn.execute(
-        select(
-            story_articles.c.story_id,
-            story_articles.c.similarity,
-            articles.c.id,
-            articles.c.url,
-            articles.c.title,
-            articles.c.lang,
-            articles.c.duplicate_of,
-            articles.c.dup_kind,
-            articles.c.dup_similarity,
-            func.coalesce(articles.c.published, articles.c.fetched_at).label("at"),
-            sources.c.name.label("source"),
-        )
-        .join(articles, articles.c.id == story_articles.c.article_id)
-        .outerjoin(sources, sources.c.id == articles.c.source_id)
-        .where(story_articles.c.story_id.in_(story_ids))
-    ).all()
-    out: dict[int, list] = defaultdict(list)
-    for r in rows:
-        out[r.story_id].append(r)
-    for mem in out.values():
-        mem.sort(key=lambda r: (to_utc(r.at), r.id))
-    return out
 
 
 def velocity(times: list[datetime], now: datetime, corpus_rate: float) -> dict:
@@ -91,14 +47,10 @@ def velocity(times: list[datetime], now: datetime, corpus_rate: float) -> dict:
     }
 
 
-def corpus_rate(conn, now: datetime) -> float:
-    """Average articles per hour per story over the last week of stream time."""
-    start = now - timedelta(hours=BASELINE_HOURS)
-    n_articles, n_stories = conn.execute(
-        select(func.count(), func.count(func.distinct(story_articles.c.story_id)))
-        .select_from(story_articles.join(articles, articles.c.id == story_articles.c.article_id))
-        .where(articles.c.published > start, articles.c.published <= now)
-    ).one()
+def corpus_rate(active: tuple[int, int]) -> float:
+    """Average articles per hour per story over the last week of stream time, from
+    ``(articles, stories)`` active in that week."""
+    n_articles, n_stories = active
     return n_articles / BASELINE_HOURS / max(n_stories, 1)
 
 
@@ -135,35 +87,17 @@ def list_stories(
     growing first (``velocity``: articles per hour now, then growth against their own rate)."""
     if sort not in ("recent", "velocity", "size"):
         raise ValueError(f"sort must be recent, velocity or size, not {sort!r}")
-    with store.engine.connect() as conn:
-        now = stream_now(conn)
-        stmt = select(stories).where(
-            stories.c.status != "merged", stories.c.article_count >= min_articles
-        )
-        if since is not None:
-            stmt = stmt.where(stories.c.last_published >= to_utc(since))
-        if sort == "velocity":
-            start = now - timedelta(hours=WINDOW_HOURS)
-            recent = (
-                select(story_articles.c.story_id, func.count().label("n"))
-                .join(articles, articles.c.id == story_articles.c.article_id)
-                .where(articles.c.published > start, articles.c.published <= now)
-                .group_by(story_articles.c.story_id)
-                .subquery()
-            )
-            stmt = stmt.outerjoin(recent, recent.c.story_id == stories.c.id).order_by(
-                func.coalesce(recent.c.n, 0).desc(),
-                stories.c.last_published.desc(),
-                stories.c.id.desc(),
-            )
-        elif sort == "size":
-            stmt = stmt.order_by(stories.c.article_count.desc(), stories.c.id.desc())
-        else:
-            stmt = stmt.order_by(stories.c.last_published.desc(), stories.c.id.desc())
-        rows = conn.execute(stmt.limit(limit)).all()
-        members = _members(conn, [r.id for r in rows])
-        crate = corpus_rate(conn, now)
-    out = [_summary(r, members.get(r.id, []), now, crate) for r in rows]
+    found = db.story_listing(
+        store,
+        since=since,
+        sort=sort,
+        limit=limit,
+        min_articles=min_articles,
+        window_hours=WINDOW_HOURS,
+        baseline_hours=BASELINE_HOURS,
+    )
+    crate = corpus_rate(found.active)
+    out = [_summary(r, found.members.get(r.id, []), found.now, crate) for r in found.rows]
     if sort == "velocity":
         out.sort(key=lambda s: (-s["velocity"], -s["vs_own"], -s["id"]))
     return out
@@ -223,18 +157,7 @@ def timeline(mem: list) -> dict:
     }
 
 
-def _entities(conn, ids: list[int]) -> list[dict]:
-    rows = conn.execute(
-        select(
-            article_entities.c.key,
-            article_entities.c.canonical,
-            article_entities.c.type,
-            func.count().label("articles"),
-            func.sum(article_entities.c.count).label("mentions"),
-        )
-        .where(article_entities.c.article_id.in_(ids))
-        .group_by(article_entities.c.key, article_entities.c.canonical, article_entities.c.type)
-    ).all()
+def _entities(rows: list) -> list[dict]:
     rows = sorted(rows, key=lambda r: (-r.articles, -int(r.mentions or 0), r.key))
     return [
         {
@@ -248,11 +171,8 @@ def _entities(conn, ids: list[int]) -> list[dict]:
     ]
 
 
-def _quotes(conn, ids: list[int]) -> list[dict]:
+def _quotes(rows: list) -> list[dict]:
     """Direct quotes first, by how many articles carry the speaker, one per (speaker, text)."""
-    rows = conn.execute(
-        select(quotes).where(quotes.c.article_id.in_(ids)).order_by(quotes.c.id)
-    ).all()
     speakers = Counter()
     for r in rows:
         speakers[r.speaker_key or r.speaker or ""] += 1
@@ -281,49 +201,33 @@ def _quotes(conn, ids: list[int]) -> list[dict]:
 def get_story(store: Store, story_id: int) -> dict | None:
     """The full record of one story (a merged story answers with the one it was merged into,
     under ``merged_into``)."""
-    with store.engine.connect() as conn:
-        row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
-        if row is None:
-            return None
-        if row.status == "merged" and row.parent_id is not None:
-            found = get_story(store, row.parent_id)
-            return {**found, "merged_into": row.parent_id} if found else None
-        now = stream_now(conn)
-        mem = _members(conn, [story_id]).get(story_id, [])
-        ids = [r.id for r in mem]
-        roots = {r.duplicate_of for r in mem if r.duplicate_of is not None}
-        texts = dict(
-            conn.execute(
-                select(articles.c.id, articles.c.text).where(articles.c.id.in_(set(ids) | roots))
-            ).all()
-        )
-        children = list(
-            conn.execute(
-                select(stories.c.id)
-                .where(stories.c.parent_id == story_id, stories.c.status != "merged")
-                .order_by(stories.c.id)
-            ).scalars()
-        )
-        record = _summary(row, mem, now, corpus_rate(conn, now))
-        record.update(
-            articles=[
-                {
-                    "id": r.id,
-                    "url": r.url,
-                    "title": r.title,
-                    "lang": r.lang,
-                    "source": r.source,
-                    "published": to_utc(r.at).isoformat(),
-                    "similarity": None if r.similarity is None else round(r.similarity, 4),
-                    "duplicate_of": r.duplicate_of,
-                }
-                for r in mem
-            ],
-            timeline=timeline(mem),
-            top_entities=_entities(conn, ids) if ids else [],
-            top_quotes=_quotes(conn, ids) if ids else [],
-            copy_chains=copy_chains(mem, texts),
-            developing_from=row.parent_id,
-            developed_by=children,
-        )
+    d = db.story_detail(store, story_id, BASELINE_HOURS)
+    if d is None:
+        return None
+    row, mem = d.row, d.members
+    if row.status == "merged" and row.parent_id is not None:
+        found = get_story(store, row.parent_id)
+        return {**found, "merged_into": row.parent_id} if found else None
+    record = _summary(row, mem, d.now, corpus_rate(d.active))
+    record.update(
+        articles=[
+            {
+                "id": r.id,
+                "url": r.url,
+                "title": r.title,
+                "lang": r.lang,
+                "source": r.source,
+                "published": to_utc(r.at).isoformat(),
+                "similarity": None if r.similarity is None else round(r.similarity, 4),
+                "duplicate_of": r.duplicate_of,
+            }
+            for r in mem
+        ],
+        timeline=timeline(mem),
+        top_entities=_entities(d.entities),
+        top_quotes=_quotes(d.quotes),
+        copy_chains=copy_chains(mem, d.texts),
+        developing_from=row.parent_id,
+        developed_by=d.children,
+    )
     return record

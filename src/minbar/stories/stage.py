@@ -1,0 +1,168 @@
+"""The story stage of enrichment: articles with a vector are clustered into stories, batch by
+batch in publication order, and periodic consolidation merges stories that belong together.
+
+The clustering itself is :mod:`minbar.stories.clustering` (plain data in memory); this module
+turns stored rows into its items and stories and hands the result back to
+:mod:`minbar.store.stories`, which does all the SQL (one transaction per batch).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+
+from minbar.store import stories as db
+from minbar.store.repository import Store
+from minbar.stories.clustering import NUM, Clusterer, Item, Params, Story
+from minbar.stories.features import article_text, fallback_keys, numbers
+
+STAGE = "story"
+BATCH = 1000  # a batch loads the stories near it once: bigger batches amortise that
+
+
+def hours(dt: datetime) -> float:
+    """Epoch hours (a naive datetime is taken to be UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp() / 3600.0
+
+
+def from_hours(t: float) -> datetime:
+    return datetime.fromtimestamp(t * 3600.0, tz=UTC)
+
+
+def text_keys(title: str, lead: str, has_entities: bool) -> Iterable[str]:
+    """What an article adds to its story's key counts besides its stored entities: its numbers,
+    and the fallback keys when the entity stage found none (as the clusterer keyed it)."""
+    text = article_text(title, lead)
+    keys = [NUM + n for n in numbers(text)]
+    if not has_entities:
+        keys += list(fallback_keys(text))
+    return keys
+
+
+def pending_ids(store: Store) -> list[int]:
+    """Articles with a vector and no story yet, in publication order."""
+    return db.pending_ids(store, STAGE)
+
+
+def load_items(store: Store, ids: list[int]) -> list[Item]:
+    """Items for ``ids`` (in the order given): vector, time, entity keys (the entity stage's,
+    else the fallback), numbers and the original a copy was taken from."""
+    rows, keys = db.item_rows(store, ids)
+    by_id = {}
+    for r in rows:
+        text = article_text(r.title, r.lead)
+        by_id[r.id] = Item(
+            id=r.id,
+            vec=r.vector,
+            t=hours(r.at),
+            lang=r.lang,
+            title=r.title,
+            keys=frozenset(keys[r.id]) if r.id in keys else fallback_keys(text),
+            numbers=numbers(text),
+            dup_root=r.duplicate_of,
+        )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def pending_batches(store: Store, size: int = BATCH) -> Iterator[list[Item]]:
+    ids = pending_ids(store)
+    for start in range(0, len(ids), size):
+        yield load_items(store, ids[start : start + size])
+
+
+def _story(s: db.StoryState) -> Story:
+    return Story(
+        id=s.id,
+        vsum=s.vsum,
+        n=s.n,
+        first=hours(s.first),
+        last=hours(s.last),
+        parent_id=s.parent_id,
+        raw=s.entities,
+    )
+
+
+def load_stories(
+    store: Store, batch: list[Item], params: Params | None = None
+) -> tuple[list[Story], dict[int, int]]:
+    """Stories a batch can join or develop (spans within reach of its times), and the stories
+    of the originals its copies were taken from: (stories, {original article id: story id})."""
+    params = params or Params()
+    tmin = min(i.t for i in batch) - params.parent_days * 24
+    tmax = max(i.t for i in batch) + params.quiet_hours
+    roots = [i.dup_root for i in batch if i.dup_root is not None]
+    states, root_story = db.story_states(store, from_hours(tmin), from_hours(tmax), roots)
+    return [_story(s) for s in states], root_story
+
+
+def save_batch(store: Store, clusterer: Clusterer, batch: list[Item]) -> None:
+    """Write one batch: new stories, memberships, refreshed aggregates, stage rows (one
+    transaction, so a crash leaves the batch pending, never half-assigned)."""
+    new = [
+        db.NewStory(s.id, from_hours(s.first), from_hours(s.last), s.parent_id)
+        for s in clusterer.stories
+        if s.id < 0
+    ]
+    links = [(aid, s.id, s.sims.get(aid)) for s in clusterer.stories for aid in s.members]
+    known = {}
+    for s in clusterer.stories:
+        if s.dirty:
+            s.parse()
+            counts = s.keys + Counter({NUM + k: v for k, v in s.numbers.items()})
+            known[s.id] = db.Aggregates(s.vsum, counts)
+    real = db.save_batch(
+        store,
+        new=new,
+        links=links,
+        known=known,
+        stage=STAGE,
+        done=[i.id for i in batch],
+        quiet_hours=clusterer.params.quiet_hours,
+        text_keys=text_keys,
+    )
+    for s in clusterer.stories:
+        if s.id < 0:
+            s.id = real[s.id]
+        if s.parent_id is not None and s.parent_id < 0:
+            s.parent_id = real.get(s.parent_id)
+
+
+def cluster_pending(
+    store: Store, progress: Callable[[int], None] | None = None, params: Params | None = None
+) -> int:
+    """Assign every article that has a vector and no "story" stage yet; returns how many.
+
+    Incremental and idempotent: articles are taken in publication order in batches, each batch
+    loads the stories near it in time, and is written in one transaction together with its
+    ``article_stages`` rows."""
+    done = 0
+    for batch in pending_batches(store):
+        stories, roots = load_stories(store, batch, params)
+        clusterer = Clusterer(stories, params)
+        for article_id, story_id in roots.items():
+            clusterer.link(article_id, story_id)
+        for item in batch:
+            clusterer.add(item)
+        save_batch(store, clusterer, batch)
+        done += len(batch)
+        if progress:
+            progress(len(batch))
+    return done
+
+
+def consolidate(store: Store, days: float = 7.0, params: Params | None = None) -> int:
+    """Periodic consolidation over the stories of the last ``days`` (stream time): stories that
+    online assignment kept apart (an early article that matched nothing yet, a second language
+    that arrived first) merge when their centroids, entities and numbers agree; the absorbed
+    story is kept as "merged" pointing at the survivor. Returns how many were merged."""
+    params = params or Params()
+    states = db.recent_story_states(store, days)
+    if not states:
+        return 0
+    merged = Clusterer([_story(s) for s in states], params).merge_pass()
+    if merged:
+        db.merge_stories(store, [(g.id, k.id) for g, k in merged], params.quiet_hours, text_keys)
+    return len(merged)
