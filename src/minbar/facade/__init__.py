@@ -11,6 +11,7 @@ from __future__ import annotations
 from minbar.facade.accounts import AccountsMixin
 from minbar.facade.base import MinbarBase
 from minbar.facade.cases import CasesMixin
+from minbar.facade.demo import DemoMixin
 from minbar.facade.engine import EngineMixin
 from minbar.facade.watchlists import WatchlistsMixin
 from minbar.facade.web import WebMixin
@@ -18,7 +19,14 @@ from minbar.facade.work import WorkMixin
 
 
 class Minbar(
-    AccountsMixin, CasesMixin, EngineMixin, WatchlistsMixin, WorkMixin, WebMixin, MinbarBase
+    AccountsMixin,
+    CasesMixin,
+    DemoMixin,
+    EngineMixin,
+    WatchlistsMixin,
+    WorkMixin,
+    WebMixin,
+    MinbarBase,
 ):
     """The library facade: ``Minbar(data_dir=None, database_url=None)``."""
 

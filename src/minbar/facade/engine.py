@@ -319,14 +319,6 @@ class EngineMixin:
 
         require(actor, "platform.admin")
 
-    # --- demo --------------------------------------------------------------------------------
-
-    def run_demo(self, progress=None) -> dict:
-        """Load the bundled corpus into this (fresh) store, enrich it and summarise it."""
-        from minbar import demo as demo_corpus
-
-        return demo_corpus.run_demo(self.store, self.settings, progress=progress)
-
 
 def prepare_demo_dir(target: Path) -> None:
     """Empty ``target`` for a demo: refuses a non-empty directory that no demo created."""
