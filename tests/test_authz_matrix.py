@@ -4,8 +4,12 @@ Every action of the table × every role, a non-member (who leads *another* commi
 platform admin, through the facade, on SQLite and PostgreSQL. Expected answers come from the
 table itself: allowed → the call succeeds; a member without the role → ``Forbidden``; a
 non-member → ``NotFound`` for committee actions (no existence leak), ``Forbidden`` for admin-only
-ones. Refused state changes leave a ``denied`` audit row. (The API half joins when the web
-routes exist.)
+ones. Refused state changes leave a ``denied`` audit row.
+
+The API half sends the same requests over HTTP with each actor's Bearer token and expects the
+statuses of the contract (2xx / 403 / 404) for every action that has an endpoint of its own;
+``case.approve`` and ``case.publish`` need a case in review written by someone else, so their
+HTTP side is in the cases tests (the facade half here checks the committee rule for them).
 """
 
 from __future__ import annotations
@@ -57,11 +61,12 @@ def world(request, tmp_path_factory):
     mb.add_user(system, "target@example.org", "org-a")
     emails = {r: f"{r}@example.org" for r in ROLES}
     emails |= {"non-member": "outsider@example.org", "admin": "admin@example.org"}
-    actors = {}
+    actors, tokens = {}, {}
     for who, email in emails.items():
         user = mb.user(system, email)
         actors[who] = mb.actor_from_session(user["id"], mb.session_epoch(user["id"]), "1.2.3.4")
-    yield {"mb": mb, "actors": actors, "c1": c1["id"]}
+        tokens[who] = mb.create_token(system, email, label="matrix")["token"]
+    yield {"mb": mb, "actors": actors, "tokens": tokens, "c1": c1["id"]}
     mb.close()
     if schema:
         with admin.begin() as conn:
@@ -142,3 +147,65 @@ def test_lists_show_only_what_the_actor_may_see(world):
     assert [c["slug"] for c in mb.committees(actors["viewer"])] == ["c1"]
     assert [c["slug"] for c in mb.committees(actors["non-member"])] == ["c2"]
     assert {c["slug"] for c in mb.committees(actors["admin"])} >= {"c1", "c2"}
+
+
+# --- the API half ------------------------------------------------------------------------------
+
+#: action -> (method, path, JSON body) of an endpoint doing it in committee c1
+API_PROBES = {
+    "committee.read": ("GET", "/api/v1/committees/c1", None),
+    "members.manage": (
+        "POST",
+        "/api/v1/committees/c1/members",
+        {"email": "target@example.org", "role": "viewer"},
+    ),
+    "platform.admin": ("POST", "/api/v1/orgs", {"slug": "api-probe-{n}", "name": "Probe"}),
+    "watchlist.manage": (
+        "POST",
+        "/api/v1/watchlists",
+        {"committee": "c1", "name": "probe {n}", "kind": "keyword", "query": "köprü"},
+    ),
+    "case.work": (
+        "POST",
+        "/api/v1/cases",
+        {"committee": "c1", "claim": "The bridge over the Kura river was closed on Monday {n}"},
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def client(world):
+    from fastapi.testclient import TestClient
+
+    from minbar.web.app import create_app
+
+    return TestClient(create_app(world["mb"]))
+
+
+@pytest.mark.parametrize("action,who", list(itertools.product(API_PROBES, WHO)))
+def test_matrix_api(world, client, action, who):
+    method, path, body = API_PROBES[action]
+    n = next(_count)
+    if body is not None:
+        body = {k: v.format(n=n) if isinstance(v, str) else v for k, v in body.items()}
+    answer = client.request(
+        method, path, json=body, headers={"Authorization": f"Bearer {world['tokens'][who]}"}
+    )
+    expected = {None: None, NotFound: 404, Forbidden: 403}[_expected(who, action)]
+    if expected is None:
+        assert 200 <= answer.status_code < 300, answer.text
+    else:
+        assert answer.status_code == expected, answer.text
+        assert set(answer.json()) == {"detail"}
+
+
+@pytest.mark.parametrize("action", ["committee.read", "members.manage", "platform.admin"])
+def test_api_needs_credentials(client, action):
+    """No or forged credentials: 401 before anything else (CSRF, body) is looked at."""
+    for method, path, body in [API_PROBES[action]]:
+        answer = client.request(method, path, json=body)
+        assert answer.status_code == 401, (path, answer.text)
+        answer = client.request(
+            method, path, json=body, headers={"Authorization": "Bearer mbr_forged"}
+        )
+        assert answer.status_code == 401, (path, answer.text)
