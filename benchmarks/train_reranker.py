@@ -1,22 +1,25 @@
 """Train the fact-check re-ranker (logistic regression over minbar.matching.features).
 
-Data, weighted equally: (1) the *dev* half of the project's cross-lingual set
-(benchmarks/data/xling_claims.json, even query ids; the odd half is the test half and is never
-read here) - cross-lingual restatements with near-miss fact-checks on the same topic; (2) the
-CheckThat! 2021 Task 2A English *train* split - same-language tweets against 13,824 verified
-claims. Alone, (1) teaches to distrust shared words and (2) never sees a near-miss in another
-language. Candidates come from minbar's own retrieval, so the model learns to re-rank exactly what
-it will see. The no-match threshold is chosen on the cross-lingual dev half: maximise acc@1 minus
-a penalty for every unrelated query that gets a match. Test splits are evaluated by
-match_xling.py and match_checkthat.py. Writes src/minbar/matching/data/reranker.json.
+Data: the *dev* half of the project's cross-lingual set (benchmarks/data/xling_claims.json,
+even-numbered fact-check groups and even unrelated ids; the test half is never read here) -
+cross-lingual restatements with near-miss fact-checks on the same topic. With ``--sources
+xling+ct21`` the CheckThat! 2021 Task 2A English *train* split is added (same-language tweets
+against 13,824 verified claims, weighted as much as (1); train tweets that duplicate a test tweet
+of CT2021 2A or CT2020 Task 2, by id or text, are dropped; needs the claims' embeddings in the
+bench cache). Candidates come from minbar's own retrieval. The no-match threshold maximises
+acc@1 minus a penalty per unrelated query that gets a match, on the dev half. Models are compared
+by leave-groups-out cross-validation on the dev half (``cv_acc@1``), never on a test split.
+Note: CheckThat! 2021 2A English *dev* is the CheckThat! 2020 Task 2 *test* set (199 of 199
+tweets), so ``--ct21-dev`` makes CT2020 a dev set. Writes src/minbar/matching/data/reranker.json.
 
-    python benchmarks/train_reranker.py [--out PATH] [--penalty 1.0]
+    python benchmarks/train_reranker.py [--sources xling|xling+ct21] [--out PATH] [--penalty 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -61,9 +64,33 @@ def fit_logistic(
     return w, b, mean, scale
 
 
-def ct21_train_pairs(reranker: Reranker) -> tuple[np.ndarray, np.ndarray]:
-    """Same-language pairs: CheckThat! 2021 2A English *train* tweets against the 13,824
-    verified claims, with minbar's own candidates (embeddings cached under /work/.bench)."""
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def _body(text: str) -> str:
+    """A tweet without its "— author (@handle) date" signature."""
+    return _norm(re.split(r"\s[—–-]\s[^—–]*\(@\w+\)", text)[0])
+
+
+def test_items() -> tuple[set[str], set[str]]:
+    """Ids and normalised texts (whole and without signature) of every English claim-retrieval
+    test query: CheckThat! 2021 2A test and CheckThat! 2020 Task 2 test."""
+    from _claims import ct21_queries
+    from match_checkthat import load_ct20
+
+    ct20 = load_ct20()
+    ct21, _ = ct21_queries("test")
+    texts = list(ct20.queries) + list(ct21.values())
+    keys = {_norm(t) for t in texts} | {_body(t) for t in texts if len(_body(t)) > 20}
+    return set(ct20.qids) | set(ct21), keys
+
+
+def ct21_pairs(reranker: Reranker, split: str = "train") -> tuple[list, np.ndarray, np.ndarray]:
+    """Same-language pairs: CheckThat! 2021 2A English tweets of ``split`` against the 13,824
+    verified claims, with minbar's own candidates (embeddings cached under the bench cache).
+    Train tweets that duplicate a test tweet (by id, or by text with or without signature) are
+    dropped. Returns (query id per pair, features, labels)."""
     from _claims import ct21_queries, ct21_vclaims
     from match_checkthat import cached_dense, cached_sparse
 
@@ -73,11 +100,24 @@ def ct21_train_pairs(reranker: Reranker) -> tuple[np.ndarray, np.ndarray]:
     ids, texts = ct21_vclaims()
     cd = cached_dense("ct21_vclaims", texts, "passages")
     cs = cached_sparse("ct21_vclaims", texts)
-    queries, qrels = ct21_queries("train")
+    queries, qrels = ct21_queries(split)
     qids = list(queries)
-    qd = cached_dense("ct21_train_queries", [queries[q] for q in qids], "queries")
-    qs = cached_sparse("ct21_train_queries", [queries[q] for q in qids])
-    X, y = [], []
+    qd = cached_dense(f"ct21_{split}_queries", [queries[q] for q in qids], "queries")
+    qs = cached_sparse(f"ct21_{split}_queries", [queries[q] for q in qids])
+    test_ids, test_keys = test_items()
+    keep = [
+        i
+        for i, q in enumerate(qids)
+        if split != "train"
+        or (
+            q not in test_ids
+            and _norm(queries[q]) not in test_keys
+            and _body(queries[q]) not in test_keys
+        )
+    ]
+    if split == "train":
+        print(f"ct21 train: {len(qids) - len(keep)} of {len(qids)} tweets duplicate a test tweet")
+    Q, X, y = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Settings(data_dir=tmp))
         recs = [
@@ -87,30 +127,22 @@ def ct21_train_pairs(reranker: Reranker) -> tuple[np.ndarray, np.ndarray]:
         fids, _ = add_factchecks(store.engine, recs, cd, cs)
         vid = dict(zip(fids, ids, strict=True))
         matcher = Matcher(store.engine, reranker=reranker)
-        for qid, qv, qsp in zip(qids, qd, qs, strict=True):
-            for cand, feats in matcher.featurize(queries[qid], "en", qv, qsp):
+        for i in keep:
+            qid = qids[i]
+            for cand, feats in matcher.featurize(queries[qid], "en", qd[i], qs[i]):
+                Q.append((qid, vid[cand.factcheck_id], qrels[qid]))
                 X.append(feats)
                 y.append(float(vid[cand.factcheck_id] in qrels[qid]))
-    return np.array(X), np.array(y)
+    return Q, np.array(X), np.array(y)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument(
-        "--penalty",
-        type=float,
-        default=1.0,
-        help="cost of a false match on an unrelated query, in units of acc@1",
-    )
-    args = ap.parse_args()
-    t0 = time.time()
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    group_of_url = {u: g["id"] for g in data["groups"] for u in g["factchecks"]}
-    queries = [q for q in data["queries"] if split_of(q["id"]) == "dev"]
+def xling_rows(queries: list[dict]) -> list[tuple]:
+    """(query index, group of candidate, features, label) for the cross-lingual queries."""
     n = len(FEATURES)
     neutral = Reranker((0.0,) * n, 0.0, 0.5, (0.0,) * n, (1.0,) * n)
-    rows = []  # (query index, group of candidate, features, label)
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    group_of_url = {u: g["id"] for g in data["groups"] for u in g["factchecks"]}
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=tmp)
         store = Store.open(settings)
@@ -123,56 +155,162 @@ def main() -> None:
             for cand, feats in matcher.featurize(q["text"], q["lang"], qv, qs):
                 g = group_of_url[url[cand.factcheck_id]]
                 rows.append((qi, g, feats, float(g == q["group"])))
+    return rows
+
+
+def fit(rows: list[tuple], ct: tuple | None, penalty: float, queries: list[dict]):
+    """Logistic fit on the cross-lingual rows (and CheckThat! pairs, weighted equally as a
+    source), then the no-match threshold that maximises acc@1 − penalty × false-match rate on
+    the same cross-lingual queries. Returns (weights, bias, mean, scale, threshold)."""
     X = np.array([r[2] for r in rows])
     y = np.array([r[3] for r in rows])
-    Xct, yct = ct21_train_pairs(neutral)
-    # Each source weighs as much as the other in the fit, whatever its number of pairs.
-    weights = np.concatenate([np.full(len(y), 1.0 / len(y)), np.full(len(yct), 1.0 / len(yct))])
-    w, b, mean, scale = fit_logistic(np.vstack([X, Xct]), np.concatenate([y, yct]), weights=weights)
-    prob = 1 / (1 + np.exp(-(((X - mean) / scale) @ w + b)))
+    if ct is not None:
+        Xct, yct = ct
+        weights = np.concatenate([np.full(len(y), 1 / len(y)), np.full(len(yct), 1 / len(yct))])
+        w, b, mean, scale = fit_logistic(
+            np.vstack([X, Xct]), np.concatenate([y, yct]), weights=weights
+        )
+    else:
+        w, b, mean, scale = fit_logistic(X, y)
+    thr = best_threshold(rows, _prob(X, w, b, mean, scale), queries, penalty)[1]
+    return w, b, mean, scale, thr
+
+
+def _prob(X, w, b, mean, scale) -> np.ndarray:
+    return 1 / (1 + np.exp(-(((X - mean) / scale) @ w + b)))
+
+
+def _tops(rows, prob) -> dict[int, tuple[float, str]]:
     top: dict[int, tuple[float, str]] = {}
     for (qi, g, _, _), p in zip(rows, prob, strict=True):
         if qi not in top or p > top[qi][0]:
             top[qi] = (float(p), g)
+    return top
+
+
+def outcome(rows, prob, queries, thr, subset=None) -> tuple[int, int, int, int]:
+    """(correct, related queries, false matches, unrelated queries) at threshold ``thr``."""
+    top = _tops(rows, prob)
+    subset = range(len(queries)) if subset is None else subset
+    ok = fm = n_rel = n_unrel = 0
+    for qi in subset:
+        q = queries[qi]
+        hit = qi in top and top[qi][0] >= thr
+        if q["group"]:
+            n_rel += 1
+            ok += hit and top[qi][1] == q["group"]
+        else:
+            n_unrel += 1
+            fm += hit
+    return ok, n_rel, fm, n_unrel
+
+
+def best_threshold(rows, prob, queries, penalty) -> tuple[float, float]:
     best = None
-    n_rel = sum(1 for q in queries if q["group"])
-    n_unrel = len(queries) - n_rel
     for thr in np.linspace(0.05, 0.99, 95):
-        ok = sum(
-            1
-            for qi, q in enumerate(queries)
-            if q["group"] and qi in top and top[qi][0] >= thr and top[qi][1] == q["group"]
-        )
-        fm = sum(
-            1 for qi, q in enumerate(queries) if not q["group"] and qi in top and top[qi][0] >= thr
-        )
-        objective = ok / n_rel - args.penalty * fm / max(1, n_unrel)
+        ok, n_rel, fm, n_unrel = outcome(rows, prob, queries, thr)
+        objective = ok / n_rel - penalty * fm / max(1, n_unrel)
         if best is None or objective > best[0]:
-            best = (objective, float(thr), ok / n_rel, fm)
+            best = (objective, float(thr))
+    return best
+
+
+def cross_validate(rows, queries, ct, penalty, folds: int = 4) -> dict:
+    """Leave-groups-out cross-validation on the dev half: each fold holds out whole fact-check
+    groups (and a share of the unrelated queries); model and threshold are fit on the rest."""
+    groups = sorted({q["group"] for q in queries if q["group"]})
+    fold_of = {g: i % folds for i, g in enumerate(groups)}
+    unrel = [qi for qi, q in enumerate(queries) if not q["group"]]
+    fold_q = {qi: fold_of[q["group"]] for qi, q in enumerate(queries) if q["group"]}
+    fold_q.update({qi: k % folds for k, qi in enumerate(unrel)})
+    tot = [0, 0, 0, 0]
+    for f in range(folds):
+        train_q = [qi for qi in fold_q if fold_q[qi] != f]
+        held = [qi for qi in fold_q if fold_q[qi] == f]
+        tr_rows = [r for r in rows if fold_q[r[0]] != f]
+        remap = {qi: k for k, qi in enumerate(train_q)}
+        sub_rows = [(remap[r[0]], *r[1:]) for r in tr_rows]
+        w, b, mean, scale, thr = fit(sub_rows, ct, penalty, [queries[qi] for qi in train_q])
+        X = np.array([r[2] for r in rows])
+        res = outcome(rows, _prob(X, w, b, mean, scale), queries, thr, held)
+        tot = [a + c for a, c in zip(tot, res, strict=True)]
+    return {"cv_acc@1": round(tot[0] / tot[1], 4), "cv_false_matches": f"{tot[2]}/{tot[3]}"}
+
+
+def ct_map5(model: Reranker, pairs: tuple) -> float:
+    """MAP@5 of the model's ranking of CheckThat! candidates (threshold ignored)."""
+    from _claims import average_precision_at
+
+    Q, X, _ = pairs
+    prob = _prob(
+        X, np.array(model.coef), model.intercept, np.array(model.mean), np.array(model.scale)
+    )
+    by_q: dict[str, list] = {}
+    for (qid, vid, rel), p in zip(Q, prob, strict=True):
+        by_q.setdefault(qid, [rel, []])[1].append((p, vid))
+    aps = [
+        average_precision_at([v for _, v in sorted(c, reverse=True)], rel)
+        for rel, c in by_q.values()
+    ]
+    return float(np.mean(aps))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--penalty",
+        type=float,
+        default=1.0,
+        help="cost of a false match on an unrelated query, in units of acc@1",
+    )
+    ap.add_argument("--sources", choices=("xling", "xling+ct21"), default="xling")
+    ap.add_argument(
+        "--ct21-dev",
+        action="store_true",
+        help="also report MAP@5 on CheckThat! 2021 2A English dev (= CT2020 test)",
+    )
+    args = ap.parse_args()
+    t0 = time.time()
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    queries = [q for q in data["queries"] if split_of(q) == "dev"]
+    rows = xling_rows(queries)
+    n = len(FEATURES)
+    neutral = Reranker((0.0,) * n, 0.0, 0.5, (0.0,) * n, (1.0,) * n)
+    ct = None
+    if args.sources == "xling+ct21":
+        _, Xct, yct = ct21_pairs(neutral, "train")
+        ct = (Xct, yct)
+    cv = cross_validate(rows, queries, ct, args.penalty)
+    w, b, mean, scale, thr = fit(rows, ct, args.penalty, queries)
+    X = np.array([r[2] for r in rows])
+    ok, n_rel, fm, n_unrel = outcome(rows, _prob(X, w, b, mean, scale), queries, thr)
+    trained_on = "minbar cross-lingual claim set dev half (split by fact-check group)" + (
+        " + CheckThat! 2021 2A English train (test duplicates removed)" if ct else ""
+    )
     model = Reranker(
         tuple(map(float, w)),
         float(b),
-        round(best[1], 3),
+        round(thr, 3),
         tuple(map(float, mean)),
         tuple(map(float, scale)),
-        trained_on="minbar cross-lingual claim set dev half + CheckThat! 2021 2A English train",
+        trained_on=trained_on,
     )
+    report = {
+        "sources": args.sources,
+        "dev_queries": len(queries),
+        "pairs": len(rows),
+        "threshold": model.threshold,
+        "dev_acc@1_in_sample": round(ok / n_rel, 4),
+        "dev_false_matches_in_sample": f"{fm}/{n_unrel}",
+        **cv,
+    }
+    if args.ct21_dev:
+        report["ct21_dev_map@5"] = round(ct_map5(model, ct21_pairs(neutral, "dev")), 4)
+    report["coef"] = {f: round(c, 3) for f, c in zip(FEATURES, model.coef, strict=True)}
+    report["seconds"] = round(time.time() - t0, 1)
     args.out.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
-    print(
-        json.dumps(
-            {
-                "dev_queries": len(queries),
-                "pairs": len(y),
-                "positives": int(y.sum()),
-                "threshold": model.threshold,
-                "dev_acc@1": round(best[2], 4),
-                "dev_false_matches": f"{best[3]}/{n_unrel}",
-                "coef": {f: round(c, 3) for f, c in zip(FEATURES, model.coef, strict=True)},
-                "seconds": round(time.time() - t0, 1),
-            },
-            indent=2,
-        )
-    )
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

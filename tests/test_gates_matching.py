@@ -1,9 +1,11 @@
 """Quality gate for cross-lingual fact-check matching (floors = measured values, rounded down).
 
-Runs the test half (odd query ids) of benchmarks/data/xling_claims.json against the bundled
-fact-checks: ~80 restatements in a language other than the fact-check's, 15 unrelated or topical
-near-miss texts. Measured with the shipped re-ranker: acc@1 0.886, 4/15 false matches (BENCHMARKS.md).
-Lowering a floor needs a reason in the commit message.
+Runs the test half of benchmarks/data/xling_claims.json against the bundled fact-checks: the
+restatements of the odd-numbered fact-check groups (76, each in a language other than the
+fact-check's; no claim of the test half is seen in training) and the 15 odd-numbered unrelated or
+topical near-miss texts. The re-ranker is trained on the even groups only
+(benchmarks/train_reranker.py). Measured with the shipped re-ranker on 2026-12-06: acc@1 0.921,
+3/15 false matches (docs/notes/J-engine.md). Lowering a floor needs a reason in the commit message.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ from minbar.matching.match import Matcher
 from minbar.store.repository import Store
 
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "xling_claims.json"
-ACC_FLOOR = 0.88
-MAX_FALSE = 4
+ACC_FLOOR = 0.92
+MAX_FALSE = 3
+
+
+def split_of(query: dict) -> str:
+    """As benchmarks/match_xling.py: by fact-check group, unrelated queries by id."""
+    key = query["group"] or query["id"]
+    return "dev" if int(key[1:]) % 2 == 0 else "test"
 
 
 def test_cross_lingual_matching_floor(tmp_path) -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     group_of = {u: g["id"] for g in data["groups"] for u in g["factchecks"]}
-    queries = [q for q in data["queries"] if int(q["id"][1:]) % 2 == 1]
+    queries = [q for q in data["queries"] if split_of(q) == "test"]
     settings = Settings(data_dir=tmp_path)
     store = Store.open(settings)
     import_factchecks(store, [str(p) for p in demo.factcheck_files()], settings)
