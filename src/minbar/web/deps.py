@@ -16,6 +16,14 @@ from minbar.web.sessions import ANON_COOKIE, SESSION_COOKIE, SessionCodec, new_a
 _UNSET = object()
 
 
+CSRF_DETAIL = "missing or wrong CSRF token"
+
+
+class CSRFRefused(Forbidden):
+    """A cookie-authenticated state change without its CSRF token: 403 ``{"detail"}`` (JSON,
+    whatever the client accepts)."""
+
+
 class LoginRequired(Exception):
     """A page needs a signed-in user: the handler redirects to ``/login?next=…``."""
 
@@ -147,7 +155,7 @@ async def check_csrf(request: Request) -> None:
             value = form.get("csrf_token")
             token = value if isinstance(value, str) else None
     if not codec(request.app).csrf_ok(csrf_binding(request), token):
-        raise Forbidden("missing or wrong CSRF token")
+        raise CSRFRefused(CSRF_DETAIL)
 
 
 def ui_lang(request: Request) -> str:

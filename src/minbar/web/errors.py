@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from minbar.errors import MinbarError
-from minbar.web.deps import LoginRequired
+from minbar.web.deps import CSRFRefused, LoginRequired
 from minbar.web.middleware import is_api_path
 from minbar.web.templating import N_
 
@@ -76,6 +76,8 @@ def _validation_detail(exc: RequestValidationError) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(MinbarError)
     async def _minbar_error(request: Request, exc: MinbarError):
+        if isinstance(exc, CSRFRefused):
+            return JSONResponse({"detail": exc.detail}, status_code=403)
         if exc.status == 401 and not wants_json(request):
             return _to_login(request)
         return plain_error(request, exc.status, exc.detail)

@@ -183,9 +183,11 @@ class CSRFMiddleware:
                 body = b"".join(chunks)
                 token = _form_token(ctype, body)
         if not codec.csrf_ok(session.sid, token):
-            from minbar.web.errors import plain_error
+            from starlette.responses import JSONResponse
 
-            response = plain_error(request, 403, "missing or wrong CSRF token")
+            from minbar.web.deps import CSRF_DETAIL
+
+            response = JSONResponse({"detail": CSRF_DETAIL}, status_code=403)
             return await response(scope, receive, send)
         if not body:
             return await self.app(scope, receive, send)

@@ -25,7 +25,7 @@ router = APIRouter(
     dependencies=[Security(bearer), Depends(api_actor)],
     responses=ERRORS,
 )
-Id = Path(ge=1, le=2**31 - 1)
+MAX_ID = 2**31 - 1
 
 
 @public.get("/factchecks/export", response_model=s.DataFeed, summary="All fact-checks (DataFeed)")
@@ -62,7 +62,7 @@ def search(
 @router.get(
     "/articles/{article_id}", response_model=s.ArticleOut, tags=["articles"], responses=NOT_FOUND
 )
-def article(article_id: int = Id, mb=Depends(get_mb)) -> dict:
+def article(article_id: int = Path(ge=1, le=MAX_ID), mb=Depends(get_mb)) -> dict:
     """One article with its entities, quotes, scored sentences, fact-check matches and story."""
     return mb.article(article_id)
 
@@ -81,7 +81,7 @@ def stories(
 @router.get(
     "/stories/{story_id}", response_model=s.StoryDetail, tags=["stories"], responses=NOT_FOUND
 )
-def story(story_id: int = Id, mb=Depends(get_mb)) -> dict:
+def story(story_id: int = Path(ge=1, le=MAX_ID), mb=Depends(get_mb)) -> dict:
     """One story with its articles, timeline, entities and copy chains."""
     return mb.story(story_id)
 
