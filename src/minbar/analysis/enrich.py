@@ -7,7 +7,7 @@ re-opens every article. One transaction per batch: results and the stage mark la
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,8 +48,9 @@ class AnalysisReport:
         }
 
 
-def pending_ids(store: Store) -> list[int]:
-    return stages.pending_ids(store, STAGE)
+def pending_ids(store: Store, ids: Sequence[int] | None = None) -> list[int]:
+    """Articles not analysed yet (among ``ids`` when given), in id order."""
+    return stages.pending_ids(store, STAGE, ids)
 
 
 def load_entity_defs(store: Store) -> list[EntityDef]:
@@ -68,15 +69,19 @@ def save_entity_defs(store: Store, defs: Iterable[EntityDef]) -> dict:
 
 
 def analyze_pending(
-    store: Store, progress: Callable[[int], None] | None = None, keep_vectors: bool = False
+    store: Store,
+    progress: Callable[[int], None] | None = None,
+    keep_vectors: bool = False,
+    ids: Sequence[int] | None = None,
 ) -> AnalysisReport:
-    """Analyse every article not analysed yet; idempotent and incremental.
+    """Analyse every article not analysed yet (among ``ids`` when given); idempotent and
+    incremental.
 
     With ``keep_vectors`` the report carries the sentence vectors computed on the way (bounded),
     for the matching stage of the same run.
     """
     report = AnalysisReport()
-    ids = pending_ids(store)
+    ids = pending_ids(store, ids)
     if not ids:
         return report
     recognizer = get_recognizer(tuple(load_entity_defs(store)))

@@ -7,23 +7,17 @@ article so old coverage is matched against the new checks too. Results are store
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, insert, select
 
 from minbar.matching.match import Matcher
 from minbar.models import InputError
+from minbar.store import matches as db
 from minbar.store import stages
+from minbar.store.matches import list_matches  # noqa: F401  (re-exported: ``minbar matches``)
 from minbar.store.repository import Store
-from minbar.store.schema import (
-    article_sentences,
-    articles,
-    claim_matches,
-    factchecks,
-)
 from minbar.text.normalize import tokens
 from minbar.text.sentences import split_sentences
 
@@ -73,30 +67,22 @@ def candidate_sentences(title: str, text: str, lang: str | None) -> list[str]:
 
 def reopen_all(store: Store) -> None:
     """New fact-checks arrived: every article must be matched again."""
-    with store.engine.begin() as conn:
-        stages.reopen(conn, STAGE)
+    db.reopen(store, STAGE)
 
 
-def _article_sentences(conn, rows) -> dict[int, list[str]]:
+def _article_sentences(rows, stored: dict[int, list]) -> dict[int, list[str]]:
     """Candidate sentences per article: the check-worthy ones when the analysis stage has run
     (a sentence that makes no checkable claim is not looked up: on the demo corpus 954 of 1,340
     sentences are looked up, and matched sentences went from 111 to 95 — BENCHMARKS.md), else
     every sentence split afresh."""
-    stored: dict[int, list[str]] = {}
-    for r in conn.execute(
-        select(
-            article_sentences.c.article_id,
-            article_sentences.c.text,
-            article_sentences.c.checkworthy,
-        )
-        .where(article_sentences.c.article_id.in_([r.id for r in rows]))
-        .order_by(article_sentences.c.article_id, article_sentences.c.idx)
-    ):
-        keep = stored.setdefault(r.article_id, [])
-        if r.checkworthy and _long_enough(r.text) and r.text not in keep:
-            keep.append(r.text)
+    kept: dict[int, list[str]] = {}
+    for aid, sentences in stored.items():
+        keep = kept.setdefault(aid, [])
+        for text, checkworthy in sentences:
+            if checkworthy and _long_enough(text) and text not in keep:
+                keep.append(text)
     return {
-        r.id: stored[r.id] if r.id in stored else candidate_sentences(r.title, r.text, r.lang)
+        r.id: kept[r.id] if r.id in kept else candidate_sentences(r.title, r.text, r.lang)
         for r in rows
     }
 
@@ -106,26 +92,21 @@ def match_articles(
     matcher: Matcher | None = None,
     progress: Callable[[int], None] | None = None,
     vectors: dict[str, np.ndarray] | None = None,
+    ids: Sequence[int] | None = None,
 ) -> EnrichReport:
-    """Match every pending article's sentences; idempotent and incremental. ``vectors`` maps
-    sentences to the e5 query vectors the analysis stage already computed."""
+    """Match every pending article's sentences (among ``ids`` when given); idempotent and
+    incremental. ``vectors`` maps sentences to the e5 query vectors the analysis stage already
+    computed."""
     report = EnrichReport()
-    with store.engine.connect() as conn:
-        has_factchecks = conn.execute(select(factchecks.c.id).limit(1)).first() is not None
-    ids = stages.pending_ids(store, STAGE)
-    if not ids or not has_factchecks:
+    ids = stages.pending_ids(store, STAGE, ids)
+    if not ids or not db.has_factchecks(store):
         return report
     matcher = matcher or Matcher(store.engine)
     seen: dict[str, list] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        with store.engine.connect() as conn:
-            rows = conn.execute(
-                select(articles.c.id, articles.c.title, articles.c.text, articles.c.lang).where(
-                    articles.c.id.in_(chunk)
-                )
-            ).all()
-            by_article = _article_sentences(conn, rows)
+        rows, stored = db.articles_with_sentences(store, chunk)
+        by_article = _article_sentences(rows, stored)
         sents, owners, langs = [], [], []
         for r in rows:
             for s in by_article[r.id]:
@@ -156,74 +137,14 @@ def match_articles(
         for i, found_i in zip(todo, found_now, strict=True):
             seen[sents[i]] = found_i
         results = [seen[sent] for sent in sents]
-        now = datetime.now(UTC)
         found = [
-            {
-                "article_id": aid,
-                "sentence": s,
-                "factcheck_id": m.factcheck_id,
-                "score": m.score,
-                "matched_at": now,
-            }
+            (aid, s, m.factcheck_id, m.score)
             for aid, s, ms in zip(owners, sents, results, strict=True)
             for m in ms
         ]
-        with store.engine.begin() as conn:
-            conn.execute(delete(claim_matches).where(claim_matches.c.article_id.in_(chunk)))
-            if found:
-                conn.execute(insert(claim_matches), found)
-            stages.mark_done(conn, STAGE, chunk)
+        db.replace_matches(store, chunk, found, STAGE)
         report.enriched += len(chunk)
-        report.matched_sentences += len({(f["article_id"], f["sentence"]) for f in found})
+        report.matched_sentences += len({(f[0], f[1]) for f in found})
         if progress:
             progress(len(chunk))
     return report
-
-
-def list_matches(store: Store, article_id: int | None = None) -> list[dict]:
-    """Article claims with their matched fact-checks (what ``minbar matches`` prints)."""
-    stmt = (
-        select(
-            claim_matches.c.article_id,
-            articles.c.url.label("article_url"),
-            articles.c.lang.label("article_lang"),
-            claim_matches.c.sentence,
-            claim_matches.c.score,
-            factchecks.c.id.label("factcheck_id"),
-            factchecks.c.claim,
-            factchecks.c.rating_name,
-            factchecks.c.verdict,
-            factchecks.c.url,
-            factchecks.c.lang,
-        )
-        .join(articles, articles.c.id == claim_matches.c.article_id)
-        .join(factchecks, factchecks.c.id == claim_matches.c.factcheck_id)
-        .order_by(claim_matches.c.article_id, claim_matches.c.id)
-    )
-    if article_id is not None:
-        stmt = stmt.where(claim_matches.c.article_id == article_id)
-    grouped: dict[tuple[int, str], dict] = {}
-    with store.engine.connect() as conn:
-        for r in conn.execute(stmt).all():
-            item = grouped.setdefault(
-                (r.article_id, r.sentence),
-                {
-                    "article_id": r.article_id,
-                    "article_url": r.article_url,
-                    "lang": r.article_lang,
-                    "claim": r.sentence,
-                    "matches": [],
-                },
-            )
-            item["matches"].append(
-                {
-                    "factcheck_id": r.factcheck_id,
-                    "claim": r.claim,
-                    "rating": r.rating_name or r.verdict,
-                    "verdict": r.verdict,
-                    "url": r.url,
-                    "lang": r.lang,
-                    "score": round(r.score, 4),
-                }
-            )
-    return list(grouped.values())

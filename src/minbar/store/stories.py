@@ -57,14 +57,17 @@ def _when():
 # --- the story stage --------------------------------------------------------------------------
 
 
-def pending_ids(store: Store, stage: str) -> list[int]:
-    """Articles with a vector that ``stage`` has not seen, in publication order."""
+def pending_ids(store: Store, stage: str, ids: Sequence[int] | None = None) -> list[int]:
+    """Articles with a vector that ``stage`` has not seen (among ``ids`` when given), in
+    publication order."""
     stmt = (
         select(articles.c.id)
         .join(article_vectors, article_vectors.c.article_id == articles.c.id)
         .where(articles.c.id.not_in(stages.done(stage)))
         .order_by(_when(), articles.c.id)
     )
+    if ids is not None:
+        stmt = stmt.where(articles.c.id.in_(list(ids)))
     with store.engine.connect() as conn:
         return list(conn.execute(stmt).scalars())
 

@@ -9,7 +9,7 @@ turns stored rows into its items and stories and hands the result back to
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from minbar.store import stories as db
@@ -42,9 +42,10 @@ def text_keys(title: str, lead: str, has_entities: bool) -> Iterable[str]:
     return keys
 
 
-def pending_ids(store: Store) -> list[int]:
-    """Articles with a vector and no story yet, in publication order."""
-    return db.pending_ids(store, STAGE)
+def pending_ids(store: Store, ids: Sequence[int] | None = None) -> list[int]:
+    """Articles with a vector and no story yet (among ``ids`` when given), in publication
+    order."""
+    return db.pending_ids(store, STAGE, ids)
 
 
 def load_items(store: Store, ids: list[int]) -> list[Item]:
@@ -67,8 +68,10 @@ def load_items(store: Store, ids: list[int]) -> list[Item]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def pending_batches(store: Store, size: int = BATCH) -> Iterator[list[Item]]:
-    ids = pending_ids(store)
+def pending_batches(
+    store: Store, size: int = BATCH, ids: Sequence[int] | None = None
+) -> Iterator[list[Item]]:
+    ids = pending_ids(store, ids)
     for start in range(0, len(ids), size):
         yield load_items(store, ids[start : start + size])
 
@@ -131,15 +134,19 @@ def save_batch(store: Store, clusterer: Clusterer, batch: list[Item]) -> None:
 
 
 def cluster_pending(
-    store: Store, progress: Callable[[int], None] | None = None, params: Params | None = None
+    store: Store,
+    progress: Callable[[int], None] | None = None,
+    params: Params | None = None,
+    ids: Sequence[int] | None = None,
 ) -> int:
-    """Assign every article that has a vector and no "story" stage yet; returns how many.
+    """Assign every article that has a vector and no "story" stage yet (among ``ids`` when
+    given); returns how many.
 
     Incremental and idempotent: articles are taken in publication order in batches, each batch
     loads the stories near it in time, and is written in one transaction together with its
     ``article_stages`` rows."""
     done = 0
-    for batch in pending_batches(store):
+    for batch in pending_batches(store, ids=ids):
         stories, roots = load_stories(store, batch, params)
         clusterer = Clusterer(stories, params)
         for article_id, story_id in roots.items():
