@@ -7,19 +7,15 @@ Hybrid search fuses the normalised BM25 ranking and the vector ranking by recipr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-
-import numpy as np
-from sqlalchemy import Connection, DateTime, bindparam, insert, select, text
 
 from minbar.analysis.embeddings import Embedder, get_embedder
 from minbar.models import SearchHit
+from minbar.store import vectors as vdb
 from minbar.store.repository import Store
-from minbar.store.schema import article_vectors, articles
-from minbar.store.search import Filters, filter_sql, search_text
-from minbar.store.vectors import VectorIndex, from_bytes, to_bytes
-from minbar.text.dates import to_utc
+from minbar.store.search import Filters, hydrate_hits
+from minbar.store.vectors import VectorIndex
 
 LEAD_CHARS = 600
 BATCH = 64
@@ -32,107 +28,33 @@ def article_passage(title: str, text_: str) -> str:
 
 
 def count_pending(store: Store) -> int:
-    from sqlalchemy import func
-
-    done = select(article_vectors.c.article_id)
-    with store.engine.connect() as conn:
-        return conn.execute(
-            select(func.count()).select_from(articles).where(articles.c.id.not_in(done))
-        ).scalar_one()
+    """Articles without a vector yet."""
+    return vdb.count_pending_articles(store.engine)
 
 
 def embed_pending(
-    store: Store, embedder: Embedder | None = None, progress: Callable[[int], None] | None = None
+    store: Store,
+    embedder: Embedder | None = None,
+    progress: Callable[[int], None] | None = None,
+    ids: Sequence[int] | None = None,
 ) -> int:
-    """Embed every article that has no vector yet; returns how many were embedded."""
-    done = select(article_vectors.c.article_id)
-    with store.engine.connect() as conn:
-        ids = list(
-            conn.execute(
-                select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.id)
-            ).scalars()
-        )
+    """Embed every article that has no vector yet (among ``ids`` when given); returns how many
+    were embedded."""
+    ids = vdb.pending_article_ids(store.engine, ids)
     model = embedder or get_embedder()
     for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        with store.engine.connect() as conn:
-            rows = conn.execute(
-                select(articles.c.id, articles.c.title, articles.c.text).where(
-                    articles.c.id.in_(chunk)
-                )
-            ).all()
+        rows = vdb.article_texts(store.engine, ids[start : start + BATCH])
         vecs = model.passages([article_passage(r.title, r.text) for r in rows])
-        with store.engine.begin() as conn:
-            conn.execute(
-                insert(article_vectors),
-                [
-                    {"article_id": r.id, "vector": to_bytes(v)}
-                    for r, v in zip(rows, vecs, strict=True)
-                ],
-            )
+        vdb.add_article_vectors(store.engine, [r.id for r in rows], vecs)
         if progress:
-            progress(len(chunk))
-    _INDEXES.pop(store.engine.url.render_as_string(hide_password=False), None)
+            progress(len(rows))
     return len(ids)
 
 
-_INDEXES: dict[str, VectorIndex] = {}
-
-
 def vector_index(store: Store, rebuild: bool = False) -> VectorIndex:
-    """The derived vector index over article vectors (kept per database for the process)."""
-    key = store.engine.url.render_as_string(hide_password=False)
-    if rebuild or key not in _INDEXES:
-        with store.engine.connect() as conn:
-            rows = conn.execute(
-                select(article_vectors.c.article_id, article_vectors.c.vector).order_by(
-                    article_vectors.c.article_id
-                )
-            ).all()
-        ids = [r.article_id for r in rows]
-        mat = np.vstack([from_bytes(r.vector) for r in rows]) if rows else np.zeros((0, 384))
-        _INDEXES[key] = VectorIndex(ids, mat)
-    return _INDEXES[key]
-
-
-def _hits(conn: Connection, scored: list[tuple[int, float]], filters: Filters) -> list[SearchHit]:
-    """Hydrate (id, score) pairs, applying the filters, keeping order."""
-    if not scored:
-        return []
-    params: dict = {f"i{n}": i for n, (i, _) in enumerate(scored)}
-    marks = ", ".join(f":i{n}" for n in range(len(scored)))
-    where = filter_sql(filters, params)
-    stmt = (
-        text(
-            "SELECT a.id, a.url, a.title, a.lang, s.name AS source, a.published FROM articles a "
-            f"LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks}){where}"
-        )
-        .bindparams(
-            *[
-                bindparam(k, type_=DateTime(timezone=True))
-                for k in ("since", "until")
-                if k in params
-            ]
-        )
-        .columns(published=DateTime(timezone=True))
-    )
-    rows = {r.id: r for r in conn.execute(stmt, params).all()}
-    out = []
-    for i, score in scored:
-        r = rows.get(i)
-        if r is not None:
-            out.append(
-                SearchHit(
-                    id=r.id,
-                    url=r.url,
-                    title=r.title,
-                    lang=r.lang,
-                    source=r.source,
-                    published=to_utc(r.published) if r.published else None,
-                    score=score,
-                )
-            )
-    return out[: filters.limit]
+    """The derived vector index over article vectors: kept per database for the process, and
+    brought up to date with the database (vectors other processes wrote) on every call."""
+    return vdb.ARTICLE_INDEX.get(store.engine, rebuild=rebuild)
 
 
 def search_semantic(
@@ -150,7 +72,7 @@ def search_semantic(
         else filters.limit
     )
     with store.engine.connect() as conn:
-        return _hits(conn, index.search(qvec, pool), filters)
+        return hydrate_hits(conn, index.search(qvec, pool), filters)
 
 
 def search_hybrid(
@@ -159,8 +81,7 @@ def search_hybrid(
     """Reciprocal-rank fusion of normalised BM25 and vector rankings (score = fused RRF)."""
     filters = filters or Filters()
     wide = replace(filters, limit=POOL)
-    with store.engine.connect() as conn:
-        lexical = search_text(conn, query, wide)
+    lexical = store.search(query, wide)
     semantic = search_semantic(store, query, wide, embedder)
     fused: dict[int, float] = {}
     hits: dict[int, SearchHit] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from minbar.ingest.claimreview import FactCheckIn, ReviewError, read_claimreview
 from minbar.ingest.errors import IngestError, ParseError
 from minbar.ingest.pipeline import is_url
 from minbar.ingest.safety import FetchPolicy, fetch
+from minbar.matching.match import Matcher
 from minbar.models import InputError
 from minbar.store.factchecks import (
     add_factchecks,
@@ -24,6 +26,7 @@ from minbar.store.factchecks import (
     set_vectors,
 )
 from minbar.store.repository import Store
+from minbar.store.vectors import FACTCHECKS, vectors_version
 
 SUFFIXES = (".json", ".jsonld", ".jsonl", ".ndjson", ".csv", ".html", ".htm")
 MAX_FILE = 512 * 1024 * 1024
@@ -138,3 +141,26 @@ def export_feed(store: Store) -> dict:
         "dateModified": datetime.now(UTC).isoformat(timespec="seconds"),
         "dataFeedElement": export_claimreviews(store.engine),
     }
+
+
+_MATCHERS: dict[str, tuple[tuple[int, int], Matcher]] = {}
+_MATCHERS_LOCK = threading.Lock()
+
+
+def current_matcher(store: Store) -> Matcher:
+    """The process's matcher for ``store``, its fact-check index brought up to date first: the
+    version of the stored fact-check vectors (count, highest id) is read on every call, and the
+    index reloads when any process (an import in the CLI, a worker) changed them since."""
+    key = store.engine.url.render_as_string(hide_password=False)
+    version = vectors_version(store.engine, FACTCHECKS)
+    with _MATCHERS_LOCK:
+        entry = _MATCHERS.get(key)
+        if entry is None:
+            matcher = Matcher(store.engine)
+        else:
+            matcher = entry[1]
+            matcher.engine = store.engine  # the same database, maybe another Store object
+            if entry[0] != version:
+                matcher.refresh()
+        _MATCHERS[key] = (version, matcher)
+        return matcher

@@ -305,3 +305,45 @@ def _tf_score(body: str, terms: list[tuple[str, list[str]]]) -> float:
 
 def _aware(value: datetime | None) -> datetime | None:
     return to_utc(value) if value else None
+
+
+def hydrate_hits(
+    conn: Connection, scored: list[tuple[int, float]], filters: Filters
+) -> list[SearchHit]:
+    """Articles of ranked ``(id, score)`` pairs as hits, the filters applied, order kept."""
+    if not scored:
+        return []
+    params: dict = {f"i{n}": i for n, (i, _) in enumerate(scored)}
+    marks = ", ".join(f":i{n}" for n in range(len(scored)))
+    where = filter_sql(filters, params)
+    stmt = (
+        text(
+            "SELECT a.id, a.url, a.title, a.lang, s.name AS source, a.published FROM articles a "
+            f"LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks}){where}"
+        )
+        .bindparams(
+            *[
+                bindparam(k, type_=DateTime(timezone=True))
+                for k in ("since", "until")
+                if k in params
+            ]
+        )
+        .columns(published=DateTime(timezone=True))
+    )
+    rows = {r.id: r for r in conn.execute(stmt, params).all()}
+    out = []
+    for i, score in scored:
+        r = rows.get(i)
+        if r is not None:
+            out.append(
+                SearchHit(
+                    id=r.id,
+                    url=r.url,
+                    title=r.title,
+                    lang=r.lang,
+                    source=r.source,
+                    published=to_utc(r.published) if r.published else None,
+                    score=score,
+                )
+            )
+    return out[: filters.limit]

@@ -1,14 +1,26 @@
-"""Vectors in the database: their byte encoding, and a derived, rebuildable index over them.
+"""Vectors in the database: their byte encoding, the article vectors' reads and writes, and a
+derived, rebuildable index over them.
 
 Exact search with numpy up to ``HNSW_FROM`` vectors (8 ms per query at 100k × 384 here); beyond
 that faiss HNSW when faiss-cpu is installed (``pip install minbar[scale]``), otherwise still exact.
+
+The index is a cache of the database, kept per process and per database: every use first reads
+the table's version — ``(number of vectors, highest id)``, two aggregate reads on the primary
+key — and reloads when another process (a worker, a second web server) wrote vectors since.
+Vectors only ever get added with higher ids in the common case, which costs a load of the new
+rows only; anything else (a lower id committed late, a deletion) reloads everything.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from minbar.store.schema import article_vectors, articles, factchecks
 
 HNSW_FROM = 200_000
 log = logging.getLogger(__name__)
@@ -79,3 +91,154 @@ def _build_hnsw(vectors: np.ndarray):
     index.hnsw.efSearch = 128
     index.add(vectors)
     return index
+
+
+# --- article vectors --------------------------------------------------------------------------
+
+
+def pending_article_ids(engine: Engine, ids: Sequence[int] | None = None) -> list[int]:
+    """Articles without a vector (among ``ids`` when given), in id order."""
+    stmt = (
+        select(articles.c.id)
+        .where(articles.c.id.not_in(select(article_vectors.c.article_id)))
+        .order_by(articles.c.id)
+    )
+    if ids is not None:
+        stmt = stmt.where(articles.c.id.in_(list(ids)))
+    with engine.connect() as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def count_pending_articles(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(articles)
+            .where(articles.c.id.not_in(select(article_vectors.c.article_id)))
+        ).scalar_one()
+
+
+def article_texts(engine: Engine, ids: Sequence[int]) -> list:
+    """``(id, title, text)`` rows of ``ids``."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(articles.c.id, articles.c.title, articles.c.text).where(
+                articles.c.id.in_(list(ids))
+            )
+        ).all()
+
+
+def add_article_vectors(engine: Engine, ids: Sequence[int], vectors: np.ndarray) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(article_vectors),
+            [{"article_id": i, "vector": to_bytes(v)} for i, v in zip(ids, vectors, strict=True)],
+        )
+
+
+# --- the derived index, versioned from the database ---------------------------------------
+
+
+class Source:
+    """Where an index's vectors live: a table's id column and vector column, and an optional
+    condition (fact-checks without a vector yet are left out)."""
+
+    def __init__(self, name: str, id_col, vec_col, where=None) -> None:
+        self.name, self.id_col, self.vec_col, self.where = name, id_col, vec_col, where
+
+    def version(self, conn: Connection) -> tuple[int, int]:
+        stmt = select(func.count(self.vec_col), func.max(self.id_col))
+        if self.where is not None:
+            stmt = stmt.where(self.where)
+        n, top = conn.execute(stmt).one()
+        return int(n or 0), int(top or 0)
+
+    def load(self, conn: Connection, after: int | None = None) -> tuple[list[int], np.ndarray]:
+        stmt = select(self.id_col, self.vec_col).order_by(self.id_col)
+        if self.where is not None:
+            stmt = stmt.where(self.where)
+        if after is not None:
+            stmt = stmt.where(self.id_col > after)
+        rows = conn.execute(stmt).all()
+        if not rows:
+            return [], np.zeros((0, DIM), dtype=np.float32)
+        return [r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows])
+
+
+DIM = 384
+ARTICLES = Source("articles", article_vectors.c.article_id, article_vectors.c.vector)
+FACTCHECKS = Source(
+    "factchecks", factchecks.c.id, factchecks.c.embedding, factchecks.c.embedding.is_not(None)
+)
+
+
+def vectors_version(engine: Engine, source: Source) -> tuple[int, int]:
+    """``(number of vectors, highest id)`` of ``source``: changes whenever vectors are added or
+    removed, by any process."""
+    with engine.connect() as conn:
+        return source.version(conn)
+
+
+def load_all(engine: Engine, source: Source) -> tuple[list[int], np.ndarray]:
+    with engine.connect() as conn:
+        return source.load(conn)
+
+
+class IndexCache:
+    """Per-process indexes over one kind of stored vectors, one per database, each checked
+    against the database's version on every :meth:`get`."""
+
+    def __init__(self, source: Source, build: Callable = None) -> None:
+        self.source = source
+        self._build = build or VectorIndex
+        self._entries: dict[str, tuple[tuple[int, int], VectorIndex]] = {}
+        self._lock = threading.Lock()
+        self.loads = 0  # full loads, for tests and diagnostics
+
+    def get(self, engine: Engine, rebuild: bool = False) -> VectorIndex:
+        key = engine.url.render_as_string(hide_password=False)
+        with engine.connect() as conn:
+            version = self.source.version(conn)
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None and entry[0] == version and not rebuild:
+                    return entry[1]
+                index = None
+                if entry is not None and not rebuild:
+                    index = self._extend(conn, entry[1], version)
+                if index is None:
+                    ids, mat = self.source.load(conn)
+                    index = self._build(ids, mat)
+                    self.loads += 1
+                # keyed by what was loaded (a write between the two reads is in the index)
+                self._entries[key] = (_version_of(index), index)
+                return index
+
+    def _extend(self, conn, old: VectorIndex, version: tuple[int, int]) -> VectorIndex | None:
+        """Vectors appended above the cached highest id: load only those (None: reload all)."""
+        n_old, top_old = _version_of(old)
+        n_new, top_new = version
+        if top_new <= top_old or n_new <= n_old:
+            return None
+        ids, mat = self.source.load(conn, after=top_old)
+        if len(ids) != n_new - n_old:
+            return None
+        return self._build(
+            np.concatenate([old.ids, np.asarray(ids, dtype=np.int64)]),
+            np.vstack([old.vectors, mat]),
+        )
+
+    def clear(self, engine: Engine | None = None) -> None:
+        with self._lock:
+            if engine is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(engine.url.render_as_string(hide_password=False), None)
+
+
+def _version_of(index: VectorIndex) -> tuple[int, int]:
+    return len(index.ids), int(index.ids.max()) if len(index.ids) else 0
+
+
+#: The process's index over article vectors (semantic and hybrid search).
+ARTICLE_INDEX = IndexCache(ARTICLES)
