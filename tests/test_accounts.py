@@ -82,10 +82,12 @@ def test_bad_input_names_the_choices_and_writes_nothing(mb):
         mb.add_org(SYSTEM, "tr-org", "again")
     with pytest.raises(InvalidInput, match="slug"):
         mb.add_committee(SYSTEM, "Bad Slug!", "x")
+    with pytest.raises(InvalidInput, match="not only digits"):
+        mb.add_org(SYSTEM, "2024", "x")
     assert (_count(mb, users), _count(mb, memberships)) == (n_users, n_members)
     # every refused attempt is in the trail
-    outcomes = [r["outcome"] for r in mb.audit_log(SYSTEM, limit=9)]
-    assert outcomes == ["error"] * 9
+    outcomes = [r["outcome"] for r in mb.audit_log(SYSTEM, limit=10)]
+    assert outcomes == ["error"] * 10
 
 
 def test_committees_template_istanbul(mb):
@@ -294,6 +296,7 @@ def test_audit_log_records_who_what_where_and_filters(mb):
         ("member.add", "ok"),
         ("auth.login", "ok"),
     ]
+    assert rows[3]["org"] == "tr-org"  # a successful sign-in names the user's organisation
     ok = rows[2]
     assert ok["org"] == "tr-org" and ok["committee"] == "education"
     assert ok["client"] == "10.0.0.1" and ok["object"] == "user:v@example.org"

@@ -23,9 +23,10 @@ def token_hash(token: str) -> str:
 
 def slug(value: str, what: str) -> str:
     s = (value or "").strip().lower()
-    if not _SLUG.match(s) or len(s) > 64:
+    if not _SLUG.match(s) or len(s) > 64 or s.isdigit():  # digits alone would read as an id
         raise InvalidInput(
-            f"bad {what} slug {value!r}: use lower-case letters, digits and hyphens (max 64)"
+            f"bad {what} slug {value!r}: use lower-case letters, digits and hyphens (max 64),"
+            " not only digits"
         )
     return s
 

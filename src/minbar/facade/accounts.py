@@ -52,6 +52,7 @@ class AuditEntry:
 
     object: str | None = None
     committee_id: int | None = None
+    actor: Actor | None = None  # who the row names, when the block learns it (sign-in)
 
 
 class AccountsMixin:
@@ -105,7 +106,8 @@ class AccountsMixin:
             raise
         finally:
             try:
-                self._audit(actor, action, outcome, entry.object, entry.committee_id)
+                who = entry.actor or actor
+                self._audit(who, action, outcome, entry.object, entry.committee_id)
             except Exception:
                 if outcome == "ok":
                     raise
@@ -344,7 +346,7 @@ class AccountsMixin:
         same argon2 work; too many failures :class:`RateLimited`."""
         key = (email or "").strip().lower()[:320]
         anonymous = Actor(user_id=None, email=key or "anonymous", client=client)
-        with self.audited(anonymous, "auth.login", object=f"user:{key}"):
+        with self.audited(anonymous, "auth.login", object=f"user:{key}") as entry:
             with self.store.engine.connect() as conn:
                 u = sql.find_user(conn, email=key) if key else None
             stored = u["password_hash"] if u and u["active"] else None
@@ -352,7 +354,8 @@ class AccountsMixin:
             if passwords.needs_rehash(stored):
                 with self.store.engine.begin() as conn:
                     sql.set_user(conn, u["id"], password_hash=passwords.HASHER.hash(password))
-            return self._actor(u["id"], client)
+            entry.actor = self._actor(u["id"], client)
+            return entry.actor
 
     def _actor(self, user_id: int, client: str | None, epoch: int | None = None) -> Actor:
         with self.store.engine.connect() as conn:
