@@ -240,6 +240,7 @@ class AccountsMixin:
             raise Forbidden("not allowed: list users")
         with self.store.engine.connect() as conn:
             rows = sql.list_users(conn)
+            roles = sql.all_user_committees(conn) if actor.is_admin else {}
             out = []
             for u in rows:
                 item = {"id": u["id"], "email": u["email"], "name": u["name"], "org": u["org"]}
@@ -249,7 +250,7 @@ class AccountsMixin:
                         active=u["active"],
                         is_admin=u["is_admin"],
                         created=sql.iso(u["created_at"]),
-                        committees=sql.user_committees(conn, u["id"]),
+                        committees=roles.get(u["id"], {}),
                     )
                 elif not u["active"]:
                     continue

@@ -245,6 +245,19 @@ def user_committees(conn: Connection, user_id: int) -> dict[str, str]:
     return {r.slug: r.role for r in rows}
 
 
+def all_user_committees(conn: Connection) -> dict[int, dict[str, str]]:
+    """{user id: {committee slug: role}} for every user with a membership (one query)."""
+    rows = conn.execute(
+        select(memberships.c.user_id, committees.c.slug, memberships.c.role)
+        .join(committees, committees.c.id == memberships.c.committee_id)
+        .order_by(committees.c.slug)
+    )
+    out: dict[int, dict[str, str]] = {}
+    for r in rows:
+        out.setdefault(r.user_id, {})[r.slug] = r.role
+    return out
+
+
 def set_membership(conn: Connection, user_id: int, committee_id: int, role: str) -> None:
     """Add the membership, or change its role."""
     done = conn.execute(
