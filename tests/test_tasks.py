@@ -170,18 +170,20 @@ def test_overlapping_polls_do_not_fetch_twice(tmp_path, server) -> None:
 
 
 @pytest.fixture
-def redis_settings(tmp_path) -> Iterator[Settings]:
+def redis_settings(tmp_path, monkeypatch) -> Iterator[Settings]:
+    """Server-mode settings on a queue of this test's own (other tests share the Redis db)."""
     redis = pytest.importorskip("redis")
     conn = redis.Redis.from_url(REDIS_URL)
     try:
         conn.ping()
     except redis.ConnectionError:
         pytest.skip(f"no Redis at {REDIS_URL}")
-    conn.flushdb()
+    monkeypatch.setenv("MINBAR_QUEUE_NAME", f"minbar-test-{secrets.token_hex(4)}")
+    settings = _settings(tmp_path, redis_url=REDIS_URL)
     try:
-        yield _settings(tmp_path, redis_url=REDIS_URL)
+        yield settings
     finally:
-        conn.flushdb()
+        make_huey(settings).storage.flush_all()
         conn.close()
 
 

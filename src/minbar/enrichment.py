@@ -10,7 +10,7 @@ up where this one stopped.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
@@ -57,12 +57,29 @@ def no_progress(_label: str) -> AbstractContextManager:
 
 def enrich(store: Store, progress: ProgressFactory | None = None) -> EnrichResult:
     """Run every pending enrichment stage over the stored articles."""
+    return _run(store, None, progress or no_progress)
+
+
+def enrich_ids(store: Store, ids: Sequence[int]) -> EnrichResult:
+    """Run the pending stages of ``ids`` (one worker task; see :mod:`minbar.work`).
+
+    Vectors, analysis, matching and watch evaluation run for ``ids`` only, in parallel with
+    other workers. The story stage is order-sensitive (online assignment reads the stories the
+    previous articles built), so it runs under the database-wide story lock and takes every
+    article that is *ready* (vector and analysis done) in publication order — its own and those
+    other workers finished meanwhile — so no article waits for a task of its own."""
+    return _run(store, sorted(set(ids)), no_progress)
+
+
+def _run(store: Store, ids: list[int] | None, progress: ProgressFactory) -> EnrichResult:
     from minbar.analysis.article_vectors import embed_pending
     from minbar.analysis.enrich import analyze_pending
     from minbar.matching.auto import match_articles
+    from minbar.store import stages
+    from minbar.store.leases import STORY_LOCK, exclusive
     from minbar.stories.stage import cluster_pending
+    from minbar.watch.evaluate import evaluate_articles, evaluate_pending
 
-    progress = progress or no_progress
     result = EnrichResult()
 
     def timed(name: str, label: str, fn):
@@ -73,28 +90,38 @@ def enrich(store: Store, progress: ProgressFactory | None = None) -> EnrichResul
         return value
 
     result.embedded = timed(
-        "vectors", "embedding articles", lambda a: embed_pending(store, progress=a)
+        "vectors", "embedding articles", lambda a: embed_pending(store, progress=a, ids=ids)
     )
     analysis = timed(
         "analysis",
         "analysing articles",
-        lambda a: analyze_pending(store, progress=a, keep_vectors=True),
+        lambda a: analyze_pending(store, progress=a, keep_vectors=True, ids=ids),
     )
     result.analyzed = analysis.analyzed
     result.quotes = analysis.quotes
     result.checkworthy = analysis.checkworthy
     result.errors.extend(analysis.errors)
-    result.clustered = timed(
-        "stories", "clustering stories", lambda a: cluster_pending(store, progress=a)
-    )
+
+    def cluster(advance) -> int:
+        with exclusive(store.engine, STORY_LOCK):
+            if ids is None:
+                return cluster_pending(store, progress=advance)
+            return cluster_pending(store, progress=advance, ids=stages.ready_ids_for_stories(store))
+
+    result.clustered = timed("stories", "clustering stories", cluster)
     matched = timed(
         "matching",
         "matching claims",
-        lambda a: match_articles(store, progress=a, vectors=analysis.vectors),
+        lambda a: match_articles(store, progress=a, vectors=analysis.vectors, ids=ids),
     )
     result.matched_articles = matched.enriched
     result.matched_sentences = matched.matched_sentences
     result.errors.extend(matched.errors)
+    if ids is None:
+        timed("watch", "evaluating watchlists", lambda a: evaluate_pending(store, progress=a))
+    else:
+        analysed = set(ids) - set(stages.pending_ids(store, stages.ANALYSIS, ids))
+        timed("watch", "evaluating watchlists", lambda a: evaluate_articles(store, analysed))
     result.enriched = max(
         result.embedded, result.analyzed, result.clustered, result.matched_articles
     )
