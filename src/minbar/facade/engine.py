@@ -242,9 +242,11 @@ class EngineMixin:
     # --- fact-checks and matching ------------------------------------------------------------
 
     def _matcher(self):
-        from minbar.matching.match import Matcher
+        from minbar.matching.factchecks import current_matcher
 
-        return Matcher(self.store.engine)
+        # Reloads its fact-check index when another process (a worker, a second web node, a
+        # published case) added fact-checks: no restart, no re-index step.
+        return current_matcher(self.store)
 
     def match(self, text: str, lang: str | None = None, limit: int = 5) -> list[dict]:
         """Fact-checks of the same claim in any language; ``[]`` when none confidently is."""
