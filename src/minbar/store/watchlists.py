@@ -313,10 +313,9 @@ def insert_alerts(store: Store, rows: Sequence[dict], done_ids: Sequence[int] = 
     now = utcnow()
     n = 0
     with store.engine.begin() as conn:
-        stmt = _insert_ignore(store, alerts)
-        for row in rows:
-            res = conn.execute(stmt.values(created_at=now, **row))
-            n += res.rowcount or 0
+        stmt = _insert_ignore(store, alerts).returning(alerts.c.id)
+        for row in rows:  # RETURNING counts real inserts (rowcount is -1 on some drivers)
+            n += len(conn.execute(stmt.values(created_at=now, **row)).all())
         stages.mark_done(conn, STAGE, done_ids)
     return n
 
@@ -686,9 +685,9 @@ def insert_pickups(store: Store, rows: Sequence[dict]) -> int:
     n = 0
     now = utcnow()
     with store.engine.begin() as conn:
-        stmt = _insert_ignore(store, campaign_pickups)
+        stmt = _insert_ignore(store, campaign_pickups).returning(campaign_pickups.c.message_id)
         for row in rows:
-            n += conn.execute(stmt.values(found_at=now, **row)).rowcount or 0
+            n += len(conn.execute(stmt.values(found_at=now, **row)).all())
     return n
 
 

@@ -92,7 +92,7 @@ def _create(mb, actor, body: WatchlistIn) -> dict:
 # --- API -----------------------------------------------------------------------------------
 
 
-@api.post("/watchlists", status_code=201, dependencies=[Depends(check_csrf)])
+@api.post("/watchlists", status_code=201, dependencies=[Depends(api_actor), Depends(check_csrf)])
 def create_watchlist(body: WatchlistIn, mb=Depends(get_mb), actor=Depends(api_actor)) -> dict:
     """A new watchlist of a committee (analysts, editors, leads). Webhook URLs must pass the
     SSRF guard (private addresses refused unless ``MINBAR_ALLOW_HOSTS``)."""
@@ -113,7 +113,7 @@ def get_watchlist(watchlist_id: int = Id, mb=Depends(get_mb), actor=Depends(api_
     return mb.watchlist(actor, watchlist_id)
 
 
-@api.patch("/watchlists/{watchlist_id}", dependencies=[Depends(check_csrf)])
+@api.patch("/watchlists/{watchlist_id}", dependencies=[Depends(api_actor), Depends(check_csrf)])
 def patch_watchlist(
     body: ActiveIn, watchlist_id: int = Id, mb=Depends(get_mb), actor=Depends(api_actor)
 ) -> dict:
@@ -143,7 +143,7 @@ def unread(mb=Depends(get_mb), actor=Depends(api_actor)) -> dict:
     return {"unread": mb.unread_count(actor)}
 
 
-@api.post("/alerts/read", dependencies=[Depends(check_csrf)])
+@api.post("/alerts/read", dependencies=[Depends(api_actor), Depends(check_csrf)])
 def read(body: ReadIn, mb=Depends(get_mb), actor=Depends(api_actor)) -> dict:
     return mb.mark_read(actor, body.ids)
 
@@ -163,7 +163,9 @@ def digest(
     return HTMLResponse(d["html"])
 
 
-@api.post("/campaigns/messages", status_code=201, dependencies=[Depends(check_csrf)])
+@api.post(
+    "/campaigns/messages", status_code=201, dependencies=[Depends(api_actor), Depends(check_csrf)]
+)
 def add_key_message(body: KeyMessageIn, mb=Depends(get_mb), actor=Depends(api_actor)) -> dict:
     return mb.add_key_message(actor, body.committee, body.text, body.lang, body.campaign)
 
