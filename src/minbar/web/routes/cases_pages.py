@@ -14,7 +14,11 @@ from minbar.web.deps import get_mb, page_actor
 from minbar.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Text = Form("", max_length=10_000)
+
+
+def _text():
+    """A fresh optional text field (FastAPI must not share one FieldInfo between parameters)."""
+    return Form("", max_length=10_000)
 
 
 def _back(case_id: int, anchor: str = "") -> RedirectResponse:
@@ -167,7 +171,7 @@ def assign_form(
 def evidence_form(
     case_id: int,
     url: str = Form("", max_length=2000),
-    note: str = Text,
+    note: str = _text(),
     actor=Depends(page_actor),
     mb=Depends(get_mb),
 ):
@@ -176,7 +180,7 @@ def evidence_form(
 
 
 @router.post("/cases/{case_id}/comment")
-def comment_form(case_id: int, text: str = Text, actor=Depends(page_actor), mb=Depends(get_mb)):
+def comment_form(case_id: int, text: str = _text(), actor=Depends(page_actor), mb=Depends(get_mb)):
     mb.comment(actor, case_id, text)
     return _back(case_id, "#comments")
 
@@ -185,11 +189,11 @@ def comment_form(case_id: int, text: str = Text, actor=Depends(page_actor), mb=D
 def verdict_form(
     case_id: int,
     rating: str = Form(..., max_length=20),
-    summary_ar: str = Text,
-    summary_tr: str = Text,
-    summary_az: str = Text,
-    summary_en: str = Text,
-    summary_ru: str = Text,
+    summary_ar: str = _text(),
+    summary_tr: str = _text(),
+    summary_az: str = _text(),
+    summary_en: str = _text(),
+    summary_ru: str = _text(),
     actor=Depends(page_actor),
     mb=Depends(get_mb),
 ):
@@ -208,7 +212,7 @@ def verdict_form(
 def review_form(
     case_id: int,
     decision: str = Form(..., max_length=10),
-    comment: str = Text,
+    comment: str = _text(),
     actor=Depends(page_actor),
     mb=Depends(get_mb),
 ):
