@@ -14,7 +14,7 @@ from minbar.analysis.embeddings import Embedder, get_embedder
 from minbar.models import SearchHit
 from minbar.store import vectors as vdb
 from minbar.store.repository import Store
-from minbar.store.search import Filters, hydrate_hits
+from minbar.store.search import Filters
 from minbar.store.vectors import VectorIndex
 
 LEAD_CHARS = 600
@@ -71,8 +71,7 @@ def search_semantic(
         if (filters.lang or filters.source or filters.since or filters.until)
         else filters.limit
     )
-    with store.engine.connect() as conn:
-        return hydrate_hits(conn, index.search(qvec, pool), filters)
+    return store.hits(index.search(qvec, pool), filters)
 
 
 def search_hybrid(

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from minbar.config import Settings
 from minbar.ingest.errors import IngestError, ParseError, TooLargeError
 from minbar.ingest.feeds import looks_like_feed, parse_feed
@@ -26,6 +24,7 @@ from minbar.ingest.pages import parse_page
 from minbar.ingest.prepare import check_article, prepare_batch
 from minbar.ingest.safety import Fetched, FetchPolicy, fetch
 from minbar.models import ArticleIn, IngestReport, InputError
+from minbar.store.db import DatabaseError, database_error_reason
 from minbar.store.repository import Store, new_run_id
 
 BATCH = 500
@@ -249,9 +248,9 @@ def ingest(
             unit.errors.append(InputError(exc.input, exc.reason))
         except OSError as exc:
             unit.errors.append(InputError(name, f"cannot read: {exc.strerror or exc}"))
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             # The failing batch was rolled back whole; earlier batches of the unit stay.
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            reason = database_error_reason(exc)
             unit.errors.append(InputError(name, f"database error, batch not stored: {reason}"))
         outcome = "error" if unit.errors and not (unit.ingested or unit.duplicates) else "ok"
         store.log(

@@ -13,10 +13,17 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError as DatabaseError
 
 from minbar.config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["DatabaseError", "database_error_reason", "make_engine", "migrate", "open_engine"]
+
+
+def database_error_reason(exc: BaseException) -> str:
+    """The first line of what the database said (for reports: no traceback, no SQL)."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -231,6 +231,13 @@ class Store:
         with self.engine.connect() as conn:
             return fts.search_text(conn, query, filters)
 
+    def hits(
+        self, scored: list[tuple[int, float]], filters: fts.Filters | None = None
+    ) -> list[SearchHit]:
+        """Articles of ranked ``(id, score)`` pairs (a vector search) as hits, filtered."""
+        with self.engine.connect() as conn:
+            return fts.hydrate_hits(conn, scored, filters or fts.Filters())
+
     def rebuild_index(self) -> int:
         """Rebuild the derived full-text indexes (articles and fact-checks); returns the number
         of articles indexed."""
