@@ -40,8 +40,7 @@ QUERIES = [
 
 def test_sqlite_and_postgres_agree(tmp_path, pg_url) -> None:
     files = [str(p) for p in demo.article_files()]
-    if not files:
-        pytest.skip("demo corpus not present")
+    assert files, "the bundled demo corpus is missing (src/minbar/demo/data): a broken install"
     lite = Store.open(Settings(data_dir=tmp_path / "lite"))
     pg = Store.open(Settings(data_dir=tmp_path / "pg", database_url=pg_url))
     for st in (lite, pg):
