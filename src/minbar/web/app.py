@@ -62,4 +62,55 @@ def create_app(mb) -> FastAPI:
                 raise
             continue
         app.include_router(module.router)
+    document_errors(app)
     return app
+
+
+#: Error answers every API operation may give (``{"detail": …}``), documented once for all.
+COMMON_ERRORS = {
+    401: "no or bad credentials",
+    403: "not allowed, or missing CSRF token (browser sessions)",
+    404: "unknown id, or not visible to the caller",
+    409: "wrong state for this action",
+    422: "invalid input",
+    429: "too many attempts",
+}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Every API operation documents the error answers (``{"detail": …}``, ``detail`` a sentence
+    or FastAPI's list of validation errors), whichever router declared it."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ErrorOut"] = {
+            "title": "ErrorOut",
+            "type": "object",
+            "required": ["detail"],
+            "properties": {"detail": {"title": "Detail", "description": "what went wrong"}},
+        }
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for path, item in spec.get("paths", {}).items():
+            if not path.startswith("/api/v1/"):
+                continue
+            for operation in item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                for code, text in COMMON_ERRORS.items():
+                    operation["responses"][str(code)] = {
+                        "description": text,
+                        "content": {"application/json": {"schema": ref}},
+                    }
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
