@@ -30,7 +30,7 @@ PEOPLE = {
 }
 
 
-def make_world(settings) -> tuple[Minbar, dict[str, Actor]]:
+def make_world(settings, password: str | None = None) -> tuple[Minbar, dict[str, Actor]]:
     """Committee ``c1`` (names in tr/az) with one member per role (two analysts, two editors),
     committee ``c2`` led by an outsider; actors as the facade builds them from sessions."""
     mb = Minbar(settings=settings)
@@ -42,7 +42,7 @@ def make_world(settings) -> tuple[Minbar, dict[str, Actor]]:
     )
     mb.add_committee(system, "c2", "Other committee")
     for i, (email, role) in enumerate(PEOPLE.items()):
-        mb.add_user(system, email, "org-tr" if i % 2 else "org-az")
+        mb.add_user(system, email, "org-tr" if i % 2 else "org-az", password=password)
         mb.add_member(system, "c1", email, role)
     mb.add_user(system, "outsider@x.org", "org-tr")
     mb.add_member(system, "c2", "outsider@x.org", "lead")
