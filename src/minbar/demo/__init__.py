@@ -56,10 +56,11 @@ def run_demo(store: Store, settings: Settings, progress: ProgressFactory | None 
     """Everything ``minbar demo`` shows: ingest the articles, import the fact-checks, enrich
     (analysis, stories, matching of the articles' claims against the fact-checks), and
     summarise what was found."""
+    from minbar.analysis.records import list_quotes
     from minbar.enrichment import enrich
     from minbar.matching.auto import list_matches
     from minbar.matching.factchecks import import_factchecks
-    from minbar.store.analysis import list_quotes, top_entities
+    from minbar.store.analysis import top_entities
     from minbar.store.search import Filters
     from minbar.stories.provenance import list_stories
 
