@@ -179,6 +179,8 @@ def test_end_to_end_through_the_facade(flow) -> None:
     assert len(ids) == 3
     check_feed(mb.factchecks_export(), ids)
     check_matching(mb, ids)
+    again = mb.create_case(a["editor"], "c1", EN_PARAPHRASE, "en")
+    assert [(m["case_id"], m["factcheck_id"] in ids) for m in again["matches"]] == [(cid, True)]
     rows = mb.case(a["viewer"], cid)["factchecks"]
     assert {r["lang"]: r["claimreview"]["reviewRating"]["alternateName"] for r in rows} == NAMES
 

@@ -134,6 +134,22 @@ class CasesMixin(TipsMixin):
             return None
         return {"url": first[0], "published": sql.iso(first[1])}
 
+    def _one_per_case(self, matches: list[dict]) -> list[dict]:
+        """A published case is one fact-check row per summary language: keep its best row
+        (marked with ``case_id``) so one verdict is listed once."""
+        with self.store.engine.connect() as conn:
+            owner = sql_art.cases_of_factchecks(conn, [m["factcheck_id"] for m in matches])
+        out, seen = [], set()
+        for m in matches:
+            case_id = owner.get(m["factcheck_id"])
+            if case_id is not None:
+                if case_id in seen:
+                    continue
+                seen.add(case_id)
+                m = {**m, "case_id": case_id}
+            out.append(m)
+        return out
+
     @staticmethod
     def _user_id(conn, email: str) -> int | None:
         from minbar.store.accounts import find_user
@@ -196,6 +212,7 @@ class CasesMixin(TipsMixin):
             model = get_embedder()
             vec = model.passages([claim])[0]
             matches = self.match(claim, lang)  # before writing: a failure leaves nothing
+            matches = self._one_per_case(matches)
             with self.store.engine.begin() as conn:
                 active = sql.case_vectors(conn, wf.ACTIVE, com["id"])
                 briefs = sql.cases_brief(conn, [i for i, _ in active])
