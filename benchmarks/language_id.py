@@ -4,7 +4,9 @@
 . ! ? ؟, kept when ≥ ``--min-chars`` characters), per language; (c) the Azerbaijani trap: the az
 demo sentences with ə→e / Ə→E (how az is typed without an az keyboard), and the 149 test
 sentences of az_ner_mnahmadov (tokenised text, lightly detokenised here) with and without that
-replacement. For every set: accuracy per language and what the errors were detected as
+replacement; (d) Turkish that must stay Turkish (the Azerbaijani spelling cues must not take
+it): CheckThat! 2021 1A Turkish test tweets and the Turkish SemEval-2022 Task 8 news texts.
+For every set: accuracy per language and what the errors were detected as
 (``none`` = too little text to tell). Throughput is sentences/s of the single-text call
 (``detect_language`` in a loop) and of the batch call (``detect_languages``), after the models are
 loaded (load time reported separately).
@@ -22,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import AZ_NER_DIR, Timer, emit, machine  # noqa: E402
+from _common import AZ_NER_DIR, SHARED, Timer, emit, machine  # noqa: E402
 
 from minbar.demo import load_articles  # noqa: E402
 from minbar.text import language  # noqa: E402
@@ -95,6 +97,29 @@ def az_ner_sentences() -> list[str]:
     return [detokenize(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def tr_tweets() -> list[str]:
+    """CheckThat! 2021 1A Turkish test tweets: Turkish that must stay Turkish."""
+    import csv
+
+    path = SHARED / "checkthat2021_task1a" / "turkish" / "dataset_test_v1_turkish_labels.tsv"
+    with open(path, encoding="utf-8") as fh:
+        return [r["tweet_text"] for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def tr_news() -> list[str]:
+    """Distinct Turkish article texts of the SemEval-2022 Task 8 sample files (first 600
+    characters each)."""
+    import csv
+
+    csv.field_size_limit(10**9)
+    out: list[str] = []
+    for path in sorted((SHARED / "semeval2022_task8" / "hfl_sample_texts").glob("*")):
+        with open(path, encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                out += [r[f"text{k}"][:600] for k in (1, 2) if r.get(f"lang{k}") == "tr"]
+    return list(dict.fromkeys(out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--min-chars", type=int, default=20, help="shortest sentence kept (default 20)")
@@ -130,6 +155,10 @@ def main() -> None:
     )["az"]
     result["az_trap"]["az_ner_test_sentences_with_a_schwa"] = sum("ə" in s.lower() for s in ner)
 
+    result["tr_precision"] = {
+        "ct21_1a_turkish_test_tweets": evaluate([("tr", t) for t in tr_tweets()])["tr"],
+        "semeval22_hfl_turkish_news": evaluate([("tr", t) for t in tr_news()])["tr"],
+    }
     texts = [s for _, s in sents] + ner
     result["throughput_sentences"] = throughput(texts)
     result["throughput_no_schwa_az"] = throughput([s.translate(NO_SCHWA) for s in az + ner])
