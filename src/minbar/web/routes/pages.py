@@ -7,14 +7,32 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from minbar.web.deps import get_mb, page_actor
+from minbar.web.deps import get_mb, page_actor, ui_lang
 from minbar.web.forms import content_lang, date_param, page_number, query_text
 from minbar.web.markup import article_blocks, snippet
-from minbar.web.templating import render
+from minbar.web.templating import N_, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(page_actor)])
 PAGE_SIZE = 20
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
+
+
+LANG_NAMES = {
+    "ar": N_("Arabic"),
+    "tr": N_("Turkish"),
+    "az": N_("Azerbaijani"),
+    "en": N_("English"),
+    "ru": N_("Russian"),
+}
+
+
+def lang_labels(request: Request, series: dict[str, list]) -> dict[str, list]:
+    """Series keyed by language code, re-keyed by the language's name in the UI language."""
+    tr = request.app.state.catalogs[ui_lang(request)]
+    return {
+        (tr.gettext(LANG_NAMES[k]) if k in LANG_NAMES else tr.gettext("unknown")): v
+        for k, v in series.items()
+    }
 
 
 def chart(kind: str, labels: list, series: dict[str, list], **extra) -> dict:
@@ -41,7 +59,7 @@ def dashboard(request: Request, window: str | None = Query(None), mb=Depends(get
         window=window,
         windows=list(WINDOWS),
         stories=stories,
-        chart_lang=chart("line", by_lang["buckets"], by_lang["series"]),
+        chart_lang=chart("line", by_lang["buckets"], lang_labels(request, by_lang["series"])),
         chart_source=chart("line", by_source["buckets"], by_source["series"]),
         vol_lang=by_lang,
         vol_source=by_source,
@@ -148,7 +166,7 @@ def _buckets(times: list[str]) -> tuple[str, int]:
     return ("hour", 13) if span < timedelta(days=3) else ("day", 10)
 
 
-def story_charts(story: dict) -> tuple[dict, dict]:
+def story_charts(request: Request, story: dict) -> tuple[dict, dict]:
     arts = story.get("articles") or []
     kind, width = _buckets([a["published"] for a in arts if a.get("published")])
     by_lang: dict[str, Counter] = defaultdict(Counter)
@@ -172,7 +190,7 @@ def story_charts(story: dict) -> tuple[dict, dict]:
         return out
 
     return (
-        chart("bar", pretty, series(by_lang), stacked=True),
+        chart("bar", pretty, lang_labels(request, series(by_lang)), stacked=True),
         chart("bar", pretty, series(by_outlet), stacked=True),
     )
 
@@ -180,7 +198,7 @@ def story_charts(story: dict) -> tuple[dict, dict]:
 @router.get("/stories/{story_id}")
 def story_page(request: Request, story_id: int, mb=Depends(get_mb)):
     story = mb.story(story_id)
-    chart_lang, chart_outlet = story_charts(story)
+    chart_lang, chart_outlet = story_charts(request, story)
     first = story["articles"][0] if story.get("articles") else None
     return render(
         request,

@@ -35,7 +35,7 @@
         var color = PALETTE[i % PALETTE.length];
         return {
           label: ds.label, data: ds.data, borderColor: color, backgroundColor: color,
-          tension: 0.25, pointRadius: 0, borderWidth: 2, fill: false
+          tension: 0, pointRadius: 2, borderWidth: 2, fill: false
         };
       });
       var stacked = !!spec.stacked;
