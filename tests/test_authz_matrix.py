@@ -7,9 +7,8 @@ non-member → ``NotFound`` for committee actions (no existence leak), ``Forbidd
 ones. Refused state changes leave a ``denied`` audit row.
 
 The API half sends the same requests over HTTP with each actor's Bearer token and expects the
-statuses of the contract (2xx / 403 / 404) for every action that has an endpoint of its own;
-``case.approve`` and ``case.publish`` need a case in review written by someone else, so their
-HTTP side is in the cases tests (the facade half here checks the committee rule for them).
+statuses of the contract (2xx / 403 / 404). ``case.approve`` and ``case.publish`` work on a case
+whose verdict another analyst wrote (four eyes are the cases tests' business).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import itertools
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from minbar import Minbar
 from minbar.auth import Actor
@@ -59,6 +58,9 @@ def world(request, tmp_path_factory):
     mb.add_member(system, "c2", "outsider@example.org", "lead")
     mb.add_user(system, "admin@example.org", "org-b", admin=True)
     mb.add_user(system, "target@example.org", "org-a")
+    mb.add_user(system, "author@example.org", "org-b")
+    mb.add_member(system, "c1", "author@example.org", "analyst")
+    emails_author = mb.user(system, "author@example.org")
     emails = {r: f"{r}@example.org" for r in ROLES}
     emails |= {"non-member": "outsider@example.org", "admin": "admin@example.org"}
     actors, tokens = {}, {}
@@ -66,7 +68,8 @@ def world(request, tmp_path_factory):
         user = mb.user(system, email)
         actors[who] = mb.actor_from_session(user["id"], mb.session_epoch(user["id"]), "1.2.3.4")
         tokens[who] = mb.create_token(system, email, label="matrix")["token"]
-    yield {"mb": mb, "actors": actors, "tokens": tokens, "c1": c1["id"]}
+    author = mb.actor_from_session(emails_author["id"], mb.session_epoch(emails_author["id"]))
+    yield {"mb": mb, "actors": actors, "tokens": tokens, "c1": c1["id"], "author": author}
     mb.close()
     if schema:
         with admin.begin() as conn:
@@ -74,21 +77,59 @@ def world(request, tmp_path_factory):
         admin.dispose()
 
 
-def _probe(mb: Minbar, actor: Actor, action: str) -> str | None:
-    """Do ``action`` through the facade; returns the audit action name when it changes state."""
+def _case(world, status: str) -> int:
+    """A case of c1 whose verdict an analyst (the author) proposed: ``in_review``, or
+    ``approved`` by the system (never the author: four eyes)."""
+    mb, author = world["mb"], world["author"]
     n = next(_count)
+    case = mb.create_case(author, "c1", f"The Kura bridge was closed on Monday, report {n}", "en")
+    mb.assign(author, case["id"], author.email)
+    mb.propose_verdict(author, case["id"], "false", {"en": f"The bridge stayed open ({n})."})
+    if status == "approved":
+        mb.review(Actor.system("test"), case["id"], True)
+    return case["id"]
+
+
+def _prepare(world, action: str):
+    """What the probe of ``action`` works on (made before the probe, by others)."""
+    if action == "case.approve":
+        return _case(world, "in_review")
+    if action == "case.publish":
+        return _case(world, "approved")
+    return next(_count)
+
+
+def _probe(mb: Minbar, actor: Actor, action: str, arg) -> None:
+    """Do ``action`` in committee c1 through the facade."""
     if action == "committee.read":
         mb.committee(actor, "c1")
-        return None
-    if action == "members.manage":
-        mb.add_member(actor, "c1", "target@example.org", ROLES[n % len(ROLES)])
-        return "member.add"
-    if action == "platform.admin":
-        mb.add_org(actor, f"probe-{n}", "Probe")
-        return "org.add"
-    # case / watchlist actions: the committee check every committee-scoped method starts with
-    mb.resolve_committee(actor, "c1", action)
-    return None
+    elif action == "case.work":
+        mb.create_case(actor, "c1", f"Parliament approved the new media law, report {arg}", "en")
+    elif action == "watchlist.manage":
+        mb.create_watchlist(actor, "c1", f"probe {arg}", "keyword", "köprü")
+    elif action == "case.approve":
+        mb.review(actor, arg, True)
+    elif action == "case.publish":
+        mb.publish(actor, arg)
+    elif action == "members.manage":
+        mb.add_member(actor, "c1", "target@example.org", ROLES[arg % len(ROLES)])
+    elif action == "platform.admin":
+        mb.add_org(actor, f"probe-{arg}", "Probe")
+    else:
+        raise AssertionError(f"no probe for {action}: add one when the table grows")
+
+
+def _missing(mb: Minbar, actor: Actor, action: str, arg):
+    """The same probe on an object that does not exist (what a non-member must not tell
+    apart): (exception, the text to compare with ``arg``'s)."""
+    if action in ("case.approve", "case.publish"):
+        ghost = 2**31 - 1
+        with pytest.raises(NotFound) as missing:
+            _probe(mb, actor, action, ghost)
+        return missing.value.detail.replace(str(ghost), str(arg))
+    with pytest.raises(NotFound) as missing:
+        mb.resolve_committee(actor, "no-such-committee", action)
+    return missing.value.detail.replace("'no-such-committee'", "'c1'")
 
 
 def _expected(who: str, action: str):
@@ -105,24 +146,22 @@ def test_matrix(world, action, who):
     expected = _expected(who, action)
     # the table answers the same as the facade
     assert can(actor, action, world["c1"]) is (expected is None)
+    arg = _prepare(world, action)
     if expected is None:
-        _probe(mb, actor, action)
+        _probe(mb, actor, action, arg)
         return
     with mb.store.engine.connect() as conn:
-        before = conn.execute(select(audit_events.c.id).order_by(audit_events.c.id.desc())).first()
+        before = conn.execute(select(func.max(audit_events.c.id))).scalar() or 0
     with pytest.raises(expected) as info:
-        _probe(mb, actor, action)
-    if expected is NotFound:  # the same answer as for a committee that does not exist
-        with pytest.raises(NotFound) as missing:
-            mb.resolve_committee(actor, "no-such-committee", action)
-        assert info.value.detail == missing.value.detail.replace("'no-such-committee'", "'c1'")
+        _probe(mb, actor, action, arg)
     with mb.store.engine.connect() as conn:
-        rows = conn.execute(
-            select(audit_events).where(audit_events.c.id > (before[0] if before else 0))
-        ).all()
-    for row in rows:  # refused state changes are in the trail as denied
-        assert row.outcome == "denied"
-        assert row.user == actor.email and row.client == "1.2.3.4"
+        rows = conn.execute(select(audit_events).where(audit_events.c.id > before)).all()
+    # a refused state change is in the trail, as denied, under the actor's name and address
+    assert len(rows) == (0 if action == "committee.read" else 1)
+    for row in rows:
+        assert (row.outcome, row.user, row.client) == ("denied", actor.email, "1.2.3.4")
+    if expected is NotFound:  # the same answer as for an object that does not exist
+        assert info.value.detail == _missing(mb, actor, action, arg)
 
 
 def test_matrix_covers_the_table():
@@ -151,25 +190,28 @@ def test_lists_show_only_what_the_actor_may_see(world):
 
 # --- the API half ------------------------------------------------------------------------------
 
-#: action -> (method, path, JSON body) of an endpoint doing it in committee c1
+#: action -> (method, path, JSON body) of an endpoint doing it in committee c1; ``{n}`` is a
+#: fresh number, ``{case}`` the case made by :func:`_prepare`
 API_PROBES = {
     "committee.read": ("GET", "/api/v1/committees/c1", None),
+    "case.work": (
+        "POST",
+        "/api/v1/cases",
+        {"committee": "c1", "claim": "The bridge over the Kura river was closed on Monday {n}"},
+    ),
+    "watchlist.manage": (
+        "POST",
+        "/api/v1/watchlists",
+        {"committee": "c1", "name": "probe {n}", "kind": "keyword", "query": "köprü"},
+    ),
+    "case.approve": ("POST", "/api/v1/cases/{case}/review", {"approve": True}),
+    "case.publish": ("POST", "/api/v1/cases/{case}/publish", None),
     "members.manage": (
         "POST",
         "/api/v1/committees/c1/members",
         {"email": "target@example.org", "role": "viewer"},
     ),
     "platform.admin": ("POST", "/api/v1/orgs", {"slug": "api-probe-{n}", "name": "Probe"}),
-    "watchlist.manage": (
-        "POST",
-        "/api/v1/watchlists",
-        {"committee": "c1", "name": "probe {n}", "kind": "keyword", "query": "köprü"},
-    ),
-    "case.work": (
-        "POST",
-        "/api/v1/cases",
-        {"committee": "c1", "claim": "The bridge over the Kura river was closed on Monday {n}"},
-    ),
 }
 
 
@@ -185,9 +227,10 @@ def client(world):
 @pytest.mark.parametrize("action,who", list(itertools.product(API_PROBES, WHO)))
 def test_matrix_api(world, client, action, who):
     method, path, body = API_PROBES[action]
-    n = next(_count)
+    values = {"n": next(_count), "case": _prepare(world, action)}
+    path = path.format(**values)
     if body is not None:
-        body = {k: v.format(n=n) if isinstance(v, str) else v for k, v in body.items()}
+        body = {k: v.format(**values) if isinstance(v, str) else v for k, v in body.items()}
     answer = client.request(
         method, path, json=body, headers={"Authorization": f"Bearer {world['tokens'][who]}"}
     )
@@ -197,6 +240,10 @@ def test_matrix_api(world, client, action, who):
     else:
         assert answer.status_code == expected, answer.text
         assert set(answer.json()) == {"detail"}
+
+
+def test_matrix_api_covers_the_table():
+    assert set(API_PROBES) == set(PERMISSIONS)
 
 
 @pytest.mark.parametrize("action", ["committee.read", "members.manage", "platform.admin"])

@@ -95,7 +95,9 @@ class AccountsMixin:
         committee_id: int | None = None,
     ) -> Iterator[AuditEntry]:
         """Append one audit row for the block: outcome ``ok``, ``denied`` (not allowed, not
-        visible, not signed in, rate-limited) or ``error`` (anything else raised)."""
+        visible, not signed in, rate-limited; a NotFound for an object of a committee the actor
+        may not see, once the block has set ``entry.committee_id``) or ``error`` (anything else
+        raised)."""
         entry = AuditEntry(object, committee_id)
         outcome = "error"
         try:
@@ -103,6 +105,12 @@ class AccountsMixin:
             outcome = "ok"
         except _DENIED:
             outcome = "denied"
+            raise
+        except NotFound:
+            # an object of a committee the actor may not see: a refused attempt, not a typo
+            cid = entry.committee_id
+            hidden = cid is not None and not can(actor, "committee.read", cid)
+            outcome = "denied" if hidden else "error"
             raise
         finally:
             try:
