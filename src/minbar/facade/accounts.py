@@ -71,15 +71,25 @@ class AccountsMixin:
             key = env.encode("utf-8")
         else:
             path = self.settings.data_dir / "secret_key"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                key = path.read_bytes().strip()
-            else:
-                key = secrets.token_hex(32).encode("ascii")
+            if not path.exists():
+                # written whole to a private temporary file, then linked into place (fails if
+                # there): processes starting together all read the one complete key
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(key + b"\n")
+                    fh.write(secrets.token_hex(32).encode("ascii") + b"\n")
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
+                finally:
+                    tmp.unlink()
+            key = path.read_bytes().strip()
+            if len(key) < 32:
+                raise RuntimeError(
+                    f"{path} holds no usable key: delete it or set MINBAR_SECRET_KEY"
+                )
         self._secret_key = key
         return key
 
