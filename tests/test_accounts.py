@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 
 import pytest
-import typer
 from sqlalchemy import func, select, text, update
 from typer.testing import CliRunner
 
@@ -364,30 +363,18 @@ def test_audit_log_records_who_what_where_and_filters(mb):
 # --- CLI -----------------------------------------------------------------------------------------
 
 
-def _cli(settings):
-    from minbar.cli import accounts
-    from minbar.cli.common import Group
-
-    app = typer.Typer(cls=Group)
-
-    @app.callback()
-    def root(ctx: typer.Context) -> None:
-        ctx.obj = {"settings": settings}
-
-    for name in ("orgs", "committees", "users", "members", "tokens"):
-        app.add_typer(getattr(accounts, f"{name}_app"), name=name)
-    app.command("audit")(accounts.audit)
-    return app
-
-
-def test_cli_verbs_and_password_stdin(tmp_path):
+def test_cli_verbs_and_password_stdin(tmp_path, monkeypatch):
+    """Through the real ``minbar`` command (as wired by the CLI package)."""
     import json
 
+    monkeypatch.delenv("MINBAR_DATABASE_URL", raising=False)
     settings = Settings(data_dir=tmp_path / "data")
-    app, runner = _cli(settings), CliRunner()
+    from minbar.cli import app
+
+    runner = CliRunner()
 
     def run(*args, input=None, code=0):
-        result = runner.invoke(app, list(args), input=input)
+        result = runner.invoke(app, ["--data-dir", str(settings.data_dir), *args], input=input)
         assert result.exit_code == code, result.output
         return json.loads(result.stdout) if code == 0 and "--json" in args else result
 
