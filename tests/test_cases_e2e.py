@@ -15,8 +15,10 @@ import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import select
 
-from minbar.errors import Forbidden
+from minbar.errors import Forbidden, InvalidInput
+from minbar.store.schema import quotes
 from tests.conftest import running, write_jsonl
 from tests.test_cases import make_world
 
@@ -181,6 +183,12 @@ def test_end_to_end_through_the_facade(flow) -> None:
     check_matching(mb, ids)
     again = mb.create_case(a["editor"], "c1", EN_PARAPHRASE, "en")
     assert [(m["case_id"], m["factcheck_id"] in ids) for m in again["matches"]] == [(cid, True)]
+    with mb.store.engine.connect() as conn:  # quote listings carry no id yet
+        quote = conn.execute(select(quotes)).first()._mapping
+    quoted = mb.create_case(a["analyst"], "c1", quote["quote"], quote_id=quote["id"])
+    assert quoted["origin"] == "quote" and quoted["article_id"] == quote["article_id"]
+    with pytest.raises(InvalidInput):
+        mb.create_case(a["analyst"], "c1", "x y z claim", quote_id=quote["id"], article_id=9999)
     rows = mb.case(a["viewer"], cid)["factchecks"]
     assert {r["lang"]: r["claimreview"]["reviewRating"]["alternateName"] for r in rows} == NAMES
 

@@ -183,3 +183,29 @@ def check_http_url(url: object, name: str = "url") -> str | None:
     if scheme not in ("http", "https") or "://" not in url or len(url) > 2000:
         raise InvalidInput(f"{name}: only http(s) URLs are accepted")
     return url
+
+
+def origin_of(article_id, quote_id, sentence, url, tip_id) -> str:
+    """Where a case comes from when the caller does not say."""
+    if tip_id:
+        return "tip"
+    if quote_id:
+        return "quote"
+    if article_id and sentence:
+        return "claim"
+    if article_id:
+        return "article"
+    return "url" if url else "text"
+
+
+def as_id(value, name: str) -> int | None:
+    """An optional positive id given as int or digits; :class:`InvalidInput` otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} {value!r} is not a number") from None
+    if not 1 <= number < 2**31:
+        raise InvalidInput(f"{name} {value!r} is out of range")
+    return number

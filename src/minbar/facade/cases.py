@@ -187,20 +187,21 @@ class CasesMixin(TipsMixin):
             url = wf.check_http_url(url)
             priority = wf.check_choice(priority, wf.PRIORITIES, "priority")
             due_at = _parse_due(due)
+            article_id = wf.as_id(article_id, "article_id")
+            quote_id = wf.as_id(quote_id, "quote_id")
             article = None
             with self.store.engine.connect() as conn:
-                if article_id not in (None, ""):
-                    try:
-                        article_id = int(article_id)
-                    except (TypeError, ValueError):
-                        raise InvalidInput(f"article_id {article_id!r} is not a number") from None
+                if quote_id is not None:
+                    quoted = sql_art.quote_article(conn, quote_id)
+                    if quoted is None or article_id not in (None, quoted):
+                        raise InvalidInput(f"no quote {quote_id} in that article")
+                    article_id = quoted
+                if article_id is not None:
                     article = sql_art.article_brief(conn, article_id)
                     if article is None:
                         raise InvalidInput(f"no article with id {article_id}")
-                else:
-                    article_id = None
             if origin is None:
-                origin = _origin(article_id, quote_id, sentence, url, tip_id)
+                origin = wf.origin_of(article_id, quote_id, sentence, url, tip_id)
             origin = wf.check_choice(origin, wf.ORIGINS, "origin")
             if lang is None:
                 from minbar.text.language import detect_language
@@ -529,10 +530,14 @@ class CasesMixin(TipsMixin):
             if self._evidence_pool is None:
                 self._evidence_pool = ThreadPoolExecutor(2, thread_name_prefix="evidence")
                 self._evidence_futures = []
+                self._evidence_ids: dict[Future, int] = {}
             self._evidence_futures = [f for f in self._evidence_futures if not f.done()]
-            self._evidence_futures.append(
-                self._evidence_pool.submit(self._fetch_evidence, evidence_id, url)
-            )
+            if evidence_id in {self._evidence_ids.get(f) for f in self._evidence_futures}:
+                return  # already being fetched (a re-fetch asked for by a page view)
+            future = self._evidence_pool.submit(self._fetch_evidence, evidence_id, url)
+            self._evidence_ids = {f: i for f, i in self._evidence_ids.items() if not f.done()}
+            self._evidence_ids[future] = evidence_id
+            self._evidence_futures.append(future)
 
     def _fetch_evidence(self, evidence_id: int, url: str) -> None:
         from minbar.cases.evidence import fetch_snapshot
@@ -574,18 +579,6 @@ class CasesMixin(TipsMixin):
             return 0
         with self.store.engine.connect() as conn:
             return sql_inbox.unread_count(conn, actor.user_id)
-
-
-def _origin(article_id, quote_id, sentence, url, tip_id) -> str:
-    if tip_id:
-        return "tip"
-    if quote_id:
-        return "quote"
-    if article_id and sentence:
-        return "claim"
-    if article_id:
-        return "article"
-    return "url" if url else "text"
 
 
 def _parse_due(due) -> datetime | None:

@@ -17,12 +17,18 @@ from minbar.store.schema import (
     case_factchecks,
     claim_matches,
     factchecks,
+    quotes,
     stories,
     story_articles,
 )
 from minbar.text.normalize import search_key, stem_key
 
 # --- articles the cases refer to ------------------------------------------------------------------
+
+
+def quote_article(conn: Connection, quote_id: int) -> int | None:
+    """The article a stored quote comes from (``None`` for an unknown quote)."""
+    return conn.execute(select(quotes.c.article_id).where(quotes.c.id == quote_id)).scalar()
 
 
 def article_brief(conn: Connection, article_id: int) -> dict | None:
