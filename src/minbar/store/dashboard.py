@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, func, select
 
 from minbar.store.schema import (
     article_sentences,
@@ -38,47 +38,51 @@ def _bucket(conn, column, bucket: str):
     return func.strftime(pattern, column)
 
 
-def volume(engine, by: str = "lang", days: int = 30, bucket: str = "day") -> dict:
-    """Articles per bucket and language (or source) over the last ``days`` of stream time:
-    ``{"start","end","buckets":[…],"series":{key:[count per bucket]}}`` (copies excluded)."""
+def volume(engine, days: int = 30, bucket: str = "day") -> dict:
+    """Articles per bucket, by language and by source, over the last ``days`` of stream time
+    (one scan of the window): ``{"start","end","buckets":[…],"by_lang":{key:[count per
+    bucket]},"by_source":{…}}``; beyond eight keys the smallest are summed under "…"."""
     with engine.connect() as conn:
         now = stream_now(conn)
         start = now - timedelta(days=days)
         b = _bucket(conn, articles.c.published, bucket).label("b")
-        if by == "source":
-            key = func.coalesce(sources.c.name, literal_column("'?'")).label("k")
-            src = articles.outerjoin(sources, sources.c.id == articles.c.source_id)
-        else:
-            key = func.coalesce(articles.c.lang, literal_column("'und'")).label("k")
-            src = articles
         rows = conn.execute(
-            select(b, key, func.count().label("n"))
-            .select_from(src)
+            select(b, articles.c.lang, articles.c.source_id, func.count().label("n"))
             .where(articles.c.published > start, articles.c.published <= now)
-            .group_by(b, key)
+            .group_by(b, articles.c.lang, articles.c.source_id)
         ).all()
+        names = dict(conn.execute(select(sources.c.id, sources.c.name)).all())
     step = timedelta(days=1) if bucket == "day" else timedelta(hours=1)
     fmt = "%Y-%m-%d" if bucket == "day" else "%Y-%m-%dT%H"
     labels = []
     t = start + step
-    while t <= now + step and len(labels) < 2000:
+    while t <= now and len(labels) < 2000:
         labels.append(t.strftime(fmt))
         t += step
     index = {lab: i for i, lab in enumerate(labels)}
-    totals: dict[str, int] = defaultdict(int)
-    series: dict[str, list[int]] = {}
+    by_lang: dict[str, list[int]] = {}
+    by_source: dict[str, list[int]] = {}
     for r in rows:
         if r.b not in index:
             continue
-        series.setdefault(r.k, [0] * len(labels))[index[r.b]] += r.n
-        totals[r.k] += r.n
-    top = sorted(series, key=lambda k: -totals[k])
-    if len(top) > 8:  # the chart shows the eight biggest; the rest summed as "other"
-        other = [sum(series[k][i] for k in top[8:]) for i in range(len(labels))]
-        series = {k: series[k] for k in top[:8]} | {"…": other}
-    else:
-        series = {k: series[k] for k in top}
-    return {"start": start.isoformat(), "end": now.isoformat(), "buckets": labels, "series": series}
+        by_lang.setdefault(r.lang or "und", [0] * len(labels))[index[r.b]] += r.n
+        src = names.get(r.source_id, "?")
+        by_source.setdefault(src, [0] * len(labels))[index[r.b]] += r.n
+    return {
+        "start": start.isoformat(),
+        "end": now.isoformat(),
+        "buckets": labels,
+        "by_lang": _top(by_lang, len(labels)),
+        "by_source": _top(by_source, len(labels)),
+    }
+
+
+def _top(series: dict[str, list[int]], width: int, keep: int = 8) -> dict[str, list[int]]:
+    order = sorted(series, key=lambda k: (-sum(series[k]), k))
+    out = {k: series[k] for k in order[:keep]}
+    if len(order) > keep:  # the chart shows the biggest; the rest summed as "…"
+        out["…"] = [sum(series[k][i] for k in order[keep:]) for i in range(width)]
+    return out
 
 
 def recent_claims(engine, limit: int = 10, matched: bool = False) -> list[dict]:
@@ -168,30 +172,24 @@ def recent_claims(engine, limit: int = 10, matched: bool = False) -> list[dict]:
 
 
 def source_health(engine, days: int = 14) -> list[dict]:
-    """Each source: last poll and status, articles per day over the window, the days without
-    articles between its first and last active day (gaps), and recent fetch errors."""
+    """Each source: last poll and status, its articles in the window (per day, total, newest),
+    the days without articles between its first and last active day (gaps), and recent fetch
+    errors. Only the window's rows are read (the published-date index)."""
     with engine.connect() as conn:
         now = stream_now(conn)
         wall = datetime.now(UTC)
         start = (now - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
         b = _bucket(conn, articles.c.published, "day").label("b")
         daily = conn.execute(
-            select(articles.c.source_id, b, func.count().label("n"))
+            select(
+                articles.c.source_id,
+                b,
+                func.count().label("n"),
+                func.max(articles.c.published).label("last"),
+            )
             .where(articles.c.published >= start, articles.c.published <= now)
             .group_by(articles.c.source_id, b)
         ).all()
-        totals = dict(
-            conn.execute(
-                select(articles.c.source_id, func.count()).group_by(articles.c.source_id)
-            ).all()
-        )
-        last = dict(
-            conn.execute(
-                select(articles.c.source_id, func.max(articles.c.published)).group_by(
-                    articles.c.source_id
-                )
-            ).all()
-        )
         srcs = conn.execute(select(sources).order_by(sources.c.name)).all()
         urls = [s.url for s in srcs if s.url]
         errors: dict[str, list[dict]] = defaultdict(list)
@@ -209,8 +207,12 @@ def source_health(engine, days: int = 14) -> list[dict]:
                 errors[e.input].append({"error": e.error, "at": to_utc(e.at).isoformat()})
     days_list = [(start + timedelta(days=i)).strftime("%Y-%m-%d") for i in range(days + 1)]
     per: dict[int, dict[str, int]] = defaultdict(dict)
+    last: dict[int, datetime] = {}
     for r in daily:
         per[r.source_id][r.b] = r.n
+        if r.last is not None:
+            t = to_utc(r.last)
+            last[r.source_id] = max(last.get(r.source_id, t), t)
     out = []
     for s in srcs:
         counts = [per[s.id].get(d, 0) for d in days_list]
@@ -247,8 +249,8 @@ def source_health(engine, days: int = 14) -> list[dict]:
                 else None,
                 "last_status": s.last_status,
                 "last_error": s.last_error,
-                "articles": int(totals.get(s.id, 0)),
-                "last_article": to_utc(last[s.id]).isoformat() if last.get(s.id) else None,
+                "articles": sum(counts),
+                "last_article": last[s.id].isoformat() if s.id in last else None,
                 "per_day": round(sum(counts[-7:]) / 7.0, 2),
                 "daily": dict(zip(days_list, counts, strict=True)),
                 "gaps": gaps,
@@ -417,3 +419,8 @@ def article_texts(engine, ids: list[int]) -> dict[int, str]:
         return dict(
             conn.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(ids))).all()
         )
+
+
+def source_names(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(sources.c.name).order_by(sources.c.name)).scalars())

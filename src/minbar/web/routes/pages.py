@@ -48,9 +48,8 @@ def chart(kind: str, labels: list, series: dict[str, list], **extra) -> dict:
 @router.get("/")
 def dashboard(request: Request, window: str | None = Query(None), mb=Depends(get_mb)):
     window = window if window in WINDOWS else "24h"
-    by_lang = mb.volume_series("lang", 30)
-    by_source = mb.volume_series("source", 30)
-    now = datetime.fromisoformat(by_lang["end"])
+    vol = mb.volume_series(30)
+    now = datetime.fromisoformat(vol["end"])
     stories = mb.stories(since=now - WINDOWS[window], sort="velocity", limit=15)
     health = mb.source_health(14)
     return render(
@@ -59,10 +58,8 @@ def dashboard(request: Request, window: str | None = Query(None), mb=Depends(get
         window=window,
         windows=list(WINDOWS),
         stories=stories,
-        chart_lang=chart("line", by_lang["buckets"], lang_labels(request, by_lang["series"])),
-        chart_source=chart("line", by_source["buckets"], by_source["series"]),
-        vol_lang=by_lang,
-        vol_source=by_source,
+        chart_lang=chart("line", vol["buckets"], lang_labels(request, vol["by_lang"])),
+        chart_source=chart("line", vol["buckets"], vol["by_source"]),
         matched=mb.recent_claims(8, matched=True),
         claims=mb.recent_claims(8),
         warnings=[s for s in health if s["warning"]],
@@ -108,7 +105,7 @@ def search_page(
         for h in hits:
             h["pieces"] = snippet(texts.get(h["id"], ""), text)
             h["title_pieces"] = snippet(h.get("title") or "", text, 400)
-    sources = [s["name"] for s in mb.source_health(7)]
+    sources = mb.source_names()
     return render(
         request,
         "search.html",
