@@ -5,6 +5,7 @@ server and a worker, and each IndexCache for one process's cache)."""
 from __future__ import annotations
 
 import numpy as np
+from sqlalchemy import delete
 
 from minbar.ingest.claimreview import FactCheckIn
 from minbar.ingest.prepare import prepare_batch
@@ -12,13 +13,14 @@ from minbar.matching.factchecks import current_matcher
 from minbar.models import ArticleIn
 from minbar.store.factchecks import add_factchecks
 from minbar.store.repository import Store
+from minbar.store.schema import article_vectors
 from minbar.store.vectors import (
     ARTICLES,
     DIM,
     FACTCHECKS,
     IndexCache,
     add_article_vectors,
-    vectors_version,
+    is_stale,
 )
 
 RNG = np.random.default_rng(7)
@@ -61,11 +63,18 @@ def test_article_index_follows_other_writers(settings) -> None:
         assert index.search(vecs[3], 1)[0][0] == ids[3]
 
         # a lower id committed late (two workers, the slower one had the older batch): the
-        # count changes but the highest id does not -> a full reload, nothing missed
+        # count over the tail changes but the highest id does not -> the tail is read again
         add_article_vectors(worker.engine, [ids[2]], vecs[2:3])
         index = web_cache.get(web.engine)
-        assert sorted(index.ids.tolist()) == sorted(ids) and web_cache.loads == 2
+        assert sorted(index.ids.tolist()) == sorted(ids) and web_cache.loads == 1
         assert index.search(vecs[2], 1)[0][0] == ids[2]
+
+        # a vector removed (its article deleted): everything is reloaded, the id is gone
+        with worker.engine.begin() as conn:
+            conn.execute(delete(article_vectors).where(article_vectors.c.article_id == ids[1]))
+        index = web_cache.get(web.engine)
+        assert sorted(index.ids.tolist()) == sorted([ids[0], ids[2], ids[3]])
+        assert web_cache.loads == 2
     finally:
         web.close()
         worker.close()
@@ -78,16 +87,17 @@ def test_factcheck_matcher_follows_imports_of_another_process(settings) -> None:
         add_factchecks(importer.engine, [rec], unit(1))
         matcher = current_matcher(web)
         assert len(matcher.index) == 1
-        assert vectors_version(web.engine, FACTCHECKS) == (1, matcher.index.ids.max())
+        assert not is_stale(web.engine, FACTCHECKS, matcher.index.ids)
 
         rec2 = FactCheckIn(url="https://fc.example/2", claim="Vaccines contain microchips")
         add_factchecks(importer.engine, [rec2], unit(1))
+        assert is_stale(web.engine, FACTCHECKS, matcher.index.ids)
         again = current_matcher(web)
         assert again is matcher and len(again.index) == 2  # same process object, fresh index
         # a fact-check stored without a vector is not in the index (nor in the version)
         rec3 = FactCheckIn(url="https://fc.example/3", claim="The moon landing was staged")
         add_factchecks(importer.engine, [rec3], None)
-        assert vectors_version(web.engine, FACTCHECKS)[0] == 2
+        assert not is_stale(web.engine, FACTCHECKS, again.index.ids)
         assert len(current_matcher(web).index) == 2
     finally:
         web.close()

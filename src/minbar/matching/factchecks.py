@@ -26,7 +26,7 @@ from minbar.store.factchecks import (
     set_vectors,
 )
 from minbar.store.repository import Store
-from minbar.store.vectors import FACTCHECKS, vectors_version
+from minbar.store.vectors import FACTCHECKS, is_stale
 
 SUFFIXES = (".json", ".jsonld", ".jsonl", ".ndjson", ".csv", ".html", ".htm")
 MAX_FILE = 512 * 1024 * 1024
@@ -143,24 +143,21 @@ def export_feed(store: Store) -> dict:
     }
 
 
-_MATCHERS: dict[str, tuple[tuple[int, int], Matcher]] = {}
+_MATCHERS: dict[str, Matcher] = {}
 _MATCHERS_LOCK = threading.Lock()
 
 
 def current_matcher(store: Store) -> Matcher:
     """The process's matcher for ``store``, its fact-check index brought up to date first: the
-    version of the stored fact-check vectors (count, highest id) is read on every call, and the
-    index reloads when any process (an import in the CLI, a worker) changed them since."""
+    stored fact-check vectors are checked on every call (:func:`minbar.store.vectors.is_stale`)
+    and the index reloads when any process (an import in the CLI, a worker) changed them."""
     key = store.engine.url.render_as_string(hide_password=False)
-    version = vectors_version(store.engine, FACTCHECKS)
     with _MATCHERS_LOCK:
-        entry = _MATCHERS.get(key)
-        if entry is None:
-            matcher = Matcher(store.engine)
+        matcher = _MATCHERS.get(key)
+        if matcher is None:
+            matcher = _MATCHERS[key] = Matcher(store.engine)
         else:
-            matcher = entry[1]
             matcher.engine = store.engine  # the same database, maybe another Store object
-            if entry[0] != version:
+            if is_stale(store.engine, FACTCHECKS, matcher.index.ids):
                 matcher.refresh()
-        _MATCHERS[key] = (version, matcher)
         return matcher

@@ -5,10 +5,11 @@ Exact search with numpy up to ``HNSW_FROM`` vectors (8 ms per query at 100k × 3
 that faiss HNSW when faiss-cpu is installed (``pip install minbar[scale]``), otherwise still exact.
 
 The index is a cache of the database, kept per process and per database: every use first reads
-the table's version — ``(number of vectors, highest id)``, two aggregate reads on the primary
-key — and reloads when another process (a worker, a second web server) wrote vectors since.
-Vectors only ever get added with higher ids in the common case, which costs a load of the new
-rows only; anything else (a lower id committed late, a deletion) reloads everything.
+the highest stored id and the number of vectors over the last ``TAIL`` ids (a range count on the
+primary key) and compares them with what it holds; when another process (a worker, a second web
+server) committed vectors since, it loads the tail and adds what it lacks. A deletion in the tail
+reloads everything. (A vector committed more than ``TAIL`` ids below the newest one, after the
+index was loaded, is only seen after a rebuild or restart.)
 """
 
 from __future__ import annotations
@@ -138,95 +139,114 @@ def add_article_vectors(engine: Engine, ids: Sequence[int], vectors: np.ndarray)
 
 # --- the derived index, versioned from the database ---------------------------------------
 
+#: How far below the highest id an index looks for vectors committed late (a slower worker's
+#: older batch). Counting the whole table per query would be too slow (SQLite walks every page:
+#: 0.6 s at 200k vectors); a range count over the last ``TAIL`` ids takes 2-7 ms on SQLite and
+#: ~1 ms on PostgreSQL, whatever the table size (docs/notes/A-layers.md).
+TAIL = 2048
+
 
 class Source:
     """Where an index's vectors live: a table's id column and vector column, and an optional
     condition (fact-checks without a vector yet are left out)."""
 
-    def __init__(self, name: str, id_col, vec_col, where=None) -> None:
-        self.name, self.id_col, self.vec_col, self.where = name, id_col, vec_col, where
+    def __init__(self, name: str, table, id_col, vec_col, where=None) -> None:
+        self.name, self.table, self.id_col, self.vec_col = name, table, id_col, vec_col
+        self.where = where
 
-    def version(self, conn: Connection) -> tuple[int, int]:
-        stmt = select(func.count(self.vec_col), func.max(self.id_col))
-        if self.where is not None:
-            stmt = stmt.where(self.where)
-        n, top = conn.execute(stmt).one()
+    def _filtered(self, stmt):
+        return stmt.where(self.where) if self.where is not None else stmt
+
+    def tail(self, conn: Connection, floor: int) -> tuple[int, int]:
+        """``(vectors with an id above floor, highest id)``: a range count on the primary key."""
+        n, top = conn.execute(
+            self._filtered(
+                select(func.count(), func.max(self.id_col))
+                .select_from(self.table)
+                .where(self.id_col > floor)
+            )
+        ).one()
         return int(n or 0), int(top or 0)
 
-    def load(self, conn: Connection, after: int | None = None) -> tuple[list[int], np.ndarray]:
-        stmt = select(self.id_col, self.vec_col).order_by(self.id_col)
-        if self.where is not None:
-            stmt = stmt.where(self.where)
+    def load(self, conn: Connection, after: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        stmt = self._filtered(select(self.id_col, self.vec_col).order_by(self.id_col))
         if after is not None:
             stmt = stmt.where(self.id_col > after)
         rows = conn.execute(stmt).all()
         if not rows:
-            return [], np.zeros((0, DIM), dtype=np.float32)
-        return [r[0] for r in rows], np.vstack([from_bytes(r[1]) for r in rows])
+            return np.zeros(0, dtype=np.int64), np.zeros((0, DIM), dtype=np.float32)
+        ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+        return ids, np.vstack([from_bytes(r[1]) for r in rows])
 
 
 DIM = 384
-ARTICLES = Source("articles", article_vectors.c.article_id, article_vectors.c.vector)
+ARTICLES = Source(
+    "articles", article_vectors, article_vectors.c.article_id, article_vectors.c.vector
+)
 FACTCHECKS = Source(
-    "factchecks", factchecks.c.id, factchecks.c.embedding, factchecks.c.embedding.is_not(None)
+    "factchecks",
+    factchecks,
+    factchecks.c.id,
+    factchecks.c.embedding,
+    factchecks.c.embedding.is_not(None),
 )
 
 
-def vectors_version(engine: Engine, source: Source) -> tuple[int, int]:
-    """``(number of vectors, highest id)`` of ``source``: changes whenever vectors are added or
-    removed, by any process."""
+def _top(ids: np.ndarray) -> int:
+    return int(ids.max()) if len(ids) else 0
+
+
+def is_stale(engine: Engine, source: Source, held: np.ndarray) -> bool:
+    """Whether the vectors stored in ``source`` differ from the ids ``held`` in memory: a new
+    highest id, or a different count over the last ``TAIL`` ids (a late commit, a deletion)."""
+    floor = _top(held) - TAIL
     with engine.connect() as conn:
-        return source.version(conn)
+        return source.tail(conn, floor) != (int((held > floor).sum()), _top(held))
 
 
-def load_all(engine: Engine, source: Source) -> tuple[list[int], np.ndarray]:
+def load_all(engine: Engine, source: Source) -> tuple[np.ndarray, np.ndarray]:
     with engine.connect() as conn:
         return source.load(conn)
 
 
 class IndexCache:
     """Per-process indexes over one kind of stored vectors, one per database, each checked
-    against the database's version on every :meth:`get`."""
+    against the database on every :meth:`get` (see :func:`is_stale`)."""
 
-    def __init__(self, source: Source, build: Callable = None) -> None:
+    def __init__(self, source: Source, build: Callable | None = None) -> None:
         self.source = source
         self._build = build or VectorIndex
-        self._entries: dict[str, tuple[tuple[int, int], VectorIndex]] = {}
+        self._entries: dict[str, VectorIndex] = {}
         self._lock = threading.Lock()
         self.loads = 0  # full loads, for tests and diagnostics
 
     def get(self, engine: Engine, rebuild: bool = False) -> VectorIndex:
         key = engine.url.render_as_string(hide_password=False)
-        with engine.connect() as conn:
-            version = self.source.version(conn)
-            with self._lock:
-                entry = self._entries.get(key)
-                if entry is not None and entry[0] == version and not rebuild:
-                    return entry[1]
-                index = None
-                if entry is not None and not rebuild:
-                    index = self._extend(conn, entry[1], version)
-                if index is None:
-                    ids, mat = self.source.load(conn)
-                    index = self._build(ids, mat)
-                    self.loads += 1
-                # keyed by what was loaded (a write between the two reads is in the index)
-                self._entries[key] = (_version_of(index), index)
-                return index
+        with self._lock, engine.connect() as conn:
+            index = None if rebuild else self._entries.get(key)
+            if index is not None:
+                top = _top(index.ids)
+                floor = top - TAIL
+                n, new_top = self.source.tail(conn, floor)
+                held = index.ids[index.ids > floor]
+                if (n, new_top) == (len(held), top):
+                    return index
+                index = self._catch_up(conn, index, held, floor, n)
+            if index is None:
+                index = self._build(*self.source.load(conn))
+                self.loads += 1
+            self._entries[key] = index
+            return index
 
-    def _extend(self, conn, old: VectorIndex, version: tuple[int, int]) -> VectorIndex | None:
-        """Vectors appended above the cached highest id: load only those (None: reload all)."""
-        n_old, top_old = _version_of(old)
-        n_new, top_new = version
-        if top_new <= top_old or n_new <= n_old:
-            return None
-        ids, mat = self.source.load(conn, after=top_old)
-        if len(ids) != n_new - n_old:
-            return None
-        return self._build(
-            np.concatenate([old.ids, np.asarray(ids, dtype=np.int64)]),
-            np.vstack([old.vectors, mat]),
-        )
+    def _catch_up(
+        self, conn: Connection, old: VectorIndex, held: np.ndarray, floor: int, n_tail: int
+    ) -> VectorIndex | None:
+        """Add what was committed in the tail since ``old`` was loaded (None: reload all)."""
+        ids, mat = self.source.load(conn, after=floor)
+        if len(ids) != n_tail or not np.isin(held, ids).all():
+            return None  # changed again meanwhile, or vectors were deleted
+        new = ~np.isin(ids, held)
+        return self._build(np.concatenate([old.ids, ids[new]]), np.vstack([old.vectors, mat[new]]))
 
     def clear(self, engine: Engine | None = None) -> None:
         with self._lock:
@@ -234,10 +254,6 @@ class IndexCache:
                 self._entries.clear()
             else:
                 self._entries.pop(engine.url.render_as_string(hide_password=False), None)
-
-
-def _version_of(index: VectorIndex) -> tuple[int, int]:
-    return len(index.ids), int(index.ids.max()) if len(index.ids) else 0
 
 
 #: The process's index over article vectors (semantic and hybrid search).
