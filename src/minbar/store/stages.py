@@ -98,9 +98,12 @@ def _enriched(conn: Connection):
 def unfinished_ids(
     store: Store, ids: Iterable[int] | None = None, limit: int | None = None
 ) -> list[int]:
-    """Articles some stage has not processed yet (among ``ids`` when given), in id order."""
+    """Articles some stage has not processed yet (among ``ids`` when given), in publication
+    order: the queue hands them out in that order, so that parallel workers feed the
+    order-sensitive story stage about as a single process would."""
+    when = func.coalesce(articles.c.published, articles.c.fetched_at)
     with store.engine.connect() as conn:
-        stmt = select(articles.c.id).where(not_(_enriched(conn))).order_by(articles.c.id)
+        stmt = select(articles.c.id).where(not_(_enriched(conn))).order_by(when, articles.c.id)
         if ids is not None:
             stmt = stmt.where(articles.c.id.in_(list(ids)))
         if limit is not None:

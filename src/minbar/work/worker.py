@@ -147,6 +147,16 @@ def run_consumer(settings: Settings, workers: int = 1) -> None:
             sweeper.stop()
 
 
+def warm_up() -> None:
+    """Load the models before taking tasks, so that the first task is not the slow one and a
+    worker that cannot load them fails at start, not with leases held."""
+    from minbar.analysis.claims import get_checkworthiness
+    from minbar.analysis.embeddings import get_embedder
+
+    get_embedder().queries(["warm up"])
+    get_checkworthiness()
+
+
 def run_worker(settings: Settings, concurrency: int = 1) -> None:
     """``minbar worker``: a consumer on the Redis queue (``concurrency`` worker threads; the
     model is shared and one batch at a time encodes, so scale with processes, not threads)."""
@@ -159,6 +169,12 @@ def run_worker(settings: Settings, concurrency: int = 1) -> None:
         )
     Store.open(settings).close()  # migrate once before the threads start
     started = time.monotonic()
-    log.info("minbar worker: %d thread(s) on %s", concurrency, settings.redis_url)
+    warm_up()
+    log.info(
+        "minbar worker ready in %.1f s: %d thread(s) on %s",
+        time.monotonic() - started,
+        concurrency,
+        settings.redis_url,
+    )
     run_consumer(settings, workers=concurrency)
     log.info("minbar worker stopped after %.0f s", time.monotonic() - started)
