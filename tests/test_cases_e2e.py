@@ -199,6 +199,10 @@ def test_end_to_end_through_the_facade(flow) -> None:
     seen = mb.case(a["viewer"], cid)["seen_again"]
     assert [s["article_id"] for s in seen] == [new_id]
     assert seen[0]["lang"] == "en"
+    # the open case (English paraphrase, not published) is linked by claim similarity
+    assert [s["article_id"] for s in mb.case(a["viewer"], again["id"])["seen_again"]] == [new_id]
+    unrelated = next(h["id"] for h in mb.search("central bank", lang="en"))
+    assert mb.link_seen_again([unrelated]) == 0
     assert mb.link_seen_again([new_id]) == 0  # idempotent
 
 
