@@ -130,6 +130,10 @@ def embed_missing(store: Store, embedder: Embedder | None = None) -> int:
         ids = [fid for fid, _ in todo]
         set_vectors(store.engine, ids, model.passages(claims))
         set_sparse(store.engine, dict(zip(ids, model.sparse(claims), strict=True)))
+        # old rows got vectors in place, below what the freshness check looks at: this
+        # process's matcher reloads now (other processes on their next restart)
+        with _MATCHERS_LOCK:
+            _MATCHERS.pop(store.engine.url.render_as_string(hide_password=False), None)
     return len(todo)
 
 
