@@ -29,6 +29,7 @@ from pathlib import Path
 
 from minbar.analysis.transliterate import latin_to_cyrillic, script_of, skeleton
 from minbar.text.normalize import fold, light, tokens
+from minbar.text.suffixes import readings
 
 TYPES = ("PER", "ORG", "LOC")
 _DATA = "minbar.analysis.data"
@@ -143,6 +144,7 @@ RU_ENDINGS = tuple(
         reverse=True,
     )
 )
+_SURNAME_ENDS = ("ov", "ev", "in")
 AR_PREFIXES = ("و", "ف")
 AR_PREPS = ("ب", "ل", "ك")
 _WORD = re.compile(r"[^\W_]+")
@@ -196,7 +198,11 @@ def text_forms(word: str, agglutinative: bool) -> tuple[str, ...]:
     forms = [f]
     for suf in TR_SUFFIXES:
         if f.endswith(suf) and len(f) - len(suf) >= 3:
+            if suf == "a" and f[:-1].endswith(_SURNAME_ENDS):
+                continue  # Əliyeva, Məmmədova: a woman's surname, not a dative
             forms.append(f[: -len(suf)])
+    # plural, possessive and stacked endings (Gəncədəki, şəhərimizdə): minbar.text.suffixes
+    forms.extend(r for r in readings(f) if r not in forms)
     return tuple(forms)
 
 

@@ -33,7 +33,7 @@ _LATIN_CLASS = {
 }  # fmt: skip
 #: Digraphs read before single letters (English/Russian-style romanisation).
 _LATIN_DIGRAPHS = (
-    ("kh", "h"), ("gh", "k"), ("sh", "s"), ("ch", "j"), ("zh", "j"), ("dh", "t"),
+    ("sch", "s"), ("kh", "h"), ("gh", "k"), ("sh", "s"), ("ch", "j"), ("zh", "j"), ("dh", "t"),
     ("th", "t"), ("ts", "s"), ("tch", "j"), ("dj", "j"), ("dzh", "j"), ("ph", "f"),
 )  # fmt: skip
 #: Latin languages where ``c`` is /dʒ/ and ``x`` is /x/ (tr, az) versus English ``c`` = k/s.
@@ -47,11 +47,28 @@ _CYRILLIC_CLASS = {
 _CYRILLIC_DIGRAPHS = (("дж", "j"), ("кс", "ks"))
 
 _ARABIC_CLASS = {
-    "ب": "b", "پ": "b", "ف": "f", "ڤ": "f", "ت": "t", "ط": "t", "د": "t", "ض": "t",
+    "ب": "b", "پ": "b", "ف": "f", "ڤ": "f", "ت": "t", "ط": "t", "د": "t", "ض": "s",
     "ذ": "t", "ث": "s", "ك": "k", "ق": "k", "غ": "k", "گ": "k", "س": "s", "ص": "s",
     "ز": "s", "ش": "s", "ظ": "s", "ج": "j", "چ": "j", "خ": "h", "ح": "h", "ه": "h",
     "ل": "l", "ر": "r", "م": "m", "ن": "n",
 }  # fmt: skip
+
+#: Arabic spellings of ç/ch in foreign names (تشاووش Çavuş, كوتشاريان Kocharyan) and of v
+#: (وورغون Vurğun).
+_ARABIC_DIGRAPHS = (("تش", "j"), ("وو", "f"))
+#: A feminine surname: Əliyeva, Алиева, Məmmədova, Мамедова, علييفا, Karimova, Putina.
+_FEMININE = re.compile(r"(?:ov|ev|yev|in|ski|sk)a$|(?:ов|ев|ёв|ин|ск)(?:а|ая)$|(?:وف|يف|ين)ا$")
+FEMININE_MARK = "@"
+
+#: Arabic "sun" letters assimilate the article's l (الدين ad-din); "moon" letters keep it.
+_SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")
+#: First elements of compound Arabic given names (folded), after which the article is kept.
+_COMPOUND_FIRST = frozenset(
+    fold_token(w)
+    for w in "عبد ابو أبو زين نور شمس سيف صلاح جمال كمال بدر علاء عز فخر تاج".split()  # noqa: SIM905
+)
+#: Letters of an H-like sound (Latin, Cyrillic, Arabic).
+_H_INITIAL = frozenset("hхحهخ")
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -83,16 +100,28 @@ def _classes(word: str, table: dict[str, str], digraphs) -> list[str]:
     return out
 
 
-def _word_skeleton(word: str, lang: str | None) -> str:
+def _word_skeleton(
+    word: str, lang: str | None, compound: bool = False, feminine_ok: bool = True
+) -> str:
     """Class string of one lightly normalised word; ``h`` is removed after digraphs were read.
 
-    The Arabic article is recognised before alef folding, so "ألتون" (Altun) keeps its l."""
+    A woman's surname (Əliyeva, علييفا) gets a mark, so it never shares a key with the man's.
+    The Arabic article is recognised before alef folding, so "ألتون" (Altun) keeps its l. It is
+    dropped, except inside a compound given name (``compound``: after عبد, أبو, زين …) before a
+    "moon" letter, where it is pronounced and written in Latin and Cyrillic too (زين العابدين
+    Zeynalabdin, أبو الفضل Əbülfəz, عبد العزيز Abdulaziz; but نور الدين Nurəddin)."""
     script = script_of(word)
     if script == "arabic" and len(word) > 3 and word.startswith("ال"):
-        word = word[2:]
+        keep_l = compound and word[2] not in _SUN_LETTERS
+        word = ("ل" if keep_l else "") + word[2:]
     word = fold_token(word)
+    feminine = feminine_ok and bool(_FEMININE.search(word))
+    # An initial H-like sound is kept as a velar: Russian writes a foreign h as г (Гейдар,
+    # Гасанов, Гитлер), so h ~ г ~ ح ~ х there. Inside a word h stays dropped (Məhəmməd /
+    # Мамед, Behbudov / Бейбутов, John / Джон); measured both ways on names_xscript.json dev.
+    initial_h = word[:1] in _H_INITIAL or word.startswith("kh")
     if script == "arabic":
-        classes = [_ARABIC_CLASS.get(ch, "") for ch in word]
+        classes = _classes(word, _ARABIC_CLASS, _ARABIC_DIGRAPHS)
     elif script == "cyrillic":
         classes = _classes(word, _CYRILLIC_CLASS, _CYRILLIC_DIGRAPHS)
     else:
@@ -100,7 +129,10 @@ def _word_skeleton(word: str, lang: str | None) -> str:
         if lang in _C_AS_K:
             table = {**_LATIN_CLASS, "c": "k", "x": "ks", "j": "j"}
         classes = _classes(word, table, _LATIN_DIGRAPHS)
-    return "".join(c for c in classes if c and c != "h")
+    out = "".join(c for c in classes if c and c != "h")
+    if initial_h:
+        out = "k" + out
+    return out + FEMININE_MARK if feminine else out
 
 
 def collapse(s: str) -> str:
@@ -118,8 +150,36 @@ def skeleton(name: str, lang: str | None = None) -> str:
     Words are concatenated before repeated classes collapse, so "Abdullah" and "عبد الله"
     agree; the Arabic article is dropped (فخر الدين → Fahrettin). ``lang`` only matters for
     Latin ``c``/``x`` (English versus Turkish/Azerbaijani)."""
-    parts = [_word_skeleton(w, lang) for w in _LETTERS.findall(light(name))]
+    words = _LETTERS.findall(light(name))
+    fem_ok = _cyrillic_feminine_ok(words) if script_of(name) == "cyrillic" else True
+    parts = [
+        _word_skeleton(w, lang, i > 0 and fold_token(words[i - 1]) in _COMPOUND_FIRST, fem_ok)
+        for i, w in enumerate(words)
+    ]
     return collapse("".join(parts))
+
+
+#: A lone Russian surname in -ова/-ева (dev-measured choice, docs/notes/J-engine.md).
+BARE_CYRILLIC_FEMININE = True
+
+
+def _cyrillic_feminine_ok(words: list[str]) -> bool:
+    """Russian -ова/-ева is a woman's surname *or* a man's in the genitive (по словам Алиева).
+    Read it as masculine after a given name in the genitive (Ильхама Алиева, Юрия Ушакова),
+    as feminine otherwise (Мария Захарова, a lone Захарова; both choices measured on the dev
+    half of the entity gold)."""
+    from minbar.analysis.gazetteer import given_names  # the lists import this module
+
+    if len(words) < 2:
+        return BARE_CYRILLIC_FEMININE
+    first = fold_token(words[0])
+    names = given_names()
+    if first in names:
+        return True
+    for end, nom in (("а", ""), ("я", "й"), ("я", "ь")):
+        if first.endswith(end) and first[: -len(end)] + nom in names:
+            return False
+    return True
 
 
 @lru_cache(maxsize=200_000)

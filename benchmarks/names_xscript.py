@@ -1,0 +1,80 @@
+"""People across scripts: does every spelling of one person get one entity key?
+
+benchmarks/data/names_xscript.json: 66 people, each written in Azerbaijani Latin, English Latin,
+Russian Cyrillic and Arabic; 20 pairs of *different* people with near-identical names (Əliyev /
+Əliyeva / Алиева). Each spelling goes through ``EntityRecognizer.resolve(name, lang)``, what quote
+speakers and entity extraction use. A person is *linked* when all four spellings get the same key;
+a near pair is a *wrong merge* when both get the same key.
+
+    python benchmarks/names_xscript.py [--split dev|test|all] [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from minbar.analysis.entities import get_recognizer
+
+DATA = Path(__file__).resolve().parent / "data" / "names_xscript.json"
+
+
+def key_of(rec, text: str, lang: str) -> str | None:
+    m = rec.resolve(text, lang)
+    return m.key if m else None
+
+
+def evaluate(split: str = "all", show: bool = False) -> dict:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    rec = get_recognizer()
+    names = [n for n in data["names"] if split == "all" or n["split"] == split]
+    linked = pairs = pairs_ok = 0
+    by_script = {}
+    misses = []
+    for n in names:
+        keys = [key_of(rec, t, lang) for t, lang in n["spellings"]]
+        ok = None not in keys and len(set(keys)) == 1
+        linked += ok
+        ref = keys[0]
+        for (_t, lang), k in zip(n["spellings"][1:], keys[1:], strict=True):
+            pairs += 1
+            pairs_ok += k is not None and k == ref
+            s = by_script.setdefault(lang, [0, 0])
+            s[0] += k is not None and k == ref
+            s[1] += 1
+        if not ok:
+            texts = [t for t, _ in n["spellings"]]
+            misses.append({"id": n["id"], "keys": list(zip(texts, keys, strict=True))})
+    merges = []
+    for a, b in data["near"]:
+        ka, kb = key_of(rec, *a), key_of(rec, *b)
+        if ka is not None and ka == kb:
+            merges.append(f"{a[0]} = {b[0]} ({ka})")
+    if show:
+        for m in misses:
+            print("MISS", m)
+        for m in merges:
+            print("MERGE", m)
+    return {
+        "split": split,
+        "people": len(names),
+        "linked_all_four": round(linked / max(1, len(names)), 4),
+        "linked_count": f"{linked}/{len(names)}",
+        "pairs_with_az_spelling": f"{pairs_ok}/{pairs}",
+        "per_script_vs_az": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_script.items())},
+        "near_pairs": len(data["near"]),
+        "wrong_merges": merges,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    ap.add_argument("--show", action="store_true")
+    args = ap.parse_args()
+    print(json.dumps(evaluate(args.split, args.show), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
