@@ -84,6 +84,7 @@ def pages(mb) -> list[str]:
         "/search?q=deprem&language=tr",
         f"/articles/{art}",
         f"/stories/{story}",
+        "/stories?sort=size",
         "/factchecks",
         f"/factchecks/{fc}",
         "/quotes",

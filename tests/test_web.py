@@ -13,7 +13,16 @@ from fastapi.testclient import TestClient
 from tests.test_web_support import ADMIN, ANALYST, PASSWORD, corpus_copy, csrf_of, login
 
 LANGS = ("ar", "tr", "az", "en", "ru")
-PRIVATE_PAGES = ["/", "/search", "/search?q=earthquake", "/quotes", "/entities", "/sources"]
+PRIVATE_PAGES = [
+    "/",
+    "/search",
+    "/search?q=earthquake",
+    "/stories",
+    "/stories?sort=velocity&since=2026-01-01",
+    "/quotes",
+    "/entities",
+    "/sources",
+]
 
 
 @pytest.fixture(scope="module")
@@ -283,6 +292,7 @@ def test_bad_input_is_4xx_with_a_clear_message(user):
     assert user.get("/search?q=van&page=0").status_code == 422
     assert user.get("/search?q=van&page=x").status_code == 422
     assert user.get("/entities?type=ALIEN").status_code == 422
+    assert user.get("/stories?sort=random").status_code == 422
     r = user.post("/api/v1/match", json={"text": ""}, headers={"X-CSRF-Token": "x"})
     assert r.status_code in (403, 422)
 

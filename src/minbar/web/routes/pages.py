@@ -192,6 +192,28 @@ def story_charts(request: Request, story: dict) -> tuple[dict, dict]:
     )
 
 
+STORY_SORTS = ("recent", "velocity", "size")
+
+
+@router.get("/stories")
+def stories_page(
+    request: Request,
+    sort: str | None = Query(None),
+    since: str | None = Query(None),
+    mb=Depends(get_mb),
+):
+    from minbar.errors import InvalidInput
+
+    order = (sort or "recent").strip().lower()
+    if order not in STORY_SORTS:
+        raise InvalidInput(f"sort {order[:20]!r}: choose one of {', '.join(STORY_SORTS)}")
+    start = date_param(since, "since")
+    items = mb.stories(since=start, sort=order, limit=100)
+    return render(
+        request, "stories.html", items=items, sort=order, sorts=STORY_SORTS, since=since or ""
+    )
+
+
 @router.get("/stories/{story_id}")
 def story_page(request: Request, story_id: int, mb=Depends(get_mb)):
     story = mb.story(story_id)
