@@ -117,7 +117,9 @@ def sources_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a feed (or page) to poll with ``minbar run``."""
-    src = mb(ctx).add_source(url, name=name, every=every)
+    from minbar.auth import Actor
+
+    src = mb(ctx).add_source(url, name=name, every=every, actor=Actor.system("cli"))
     if as_json:
         emit(src)
     else:

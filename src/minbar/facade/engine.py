@@ -286,40 +286,39 @@ class EngineMixin:
         return [s.to_dict() for s in list_sources(self.store.engine, polled_only=polled_only)]
 
     def add_source(self, url: str, name: str | None = None, every: str = "15m", actor=None) -> dict:
-        """Register a feed or page to poll; the URL must pass the SSRF guard now."""
+        """Register a feed or page to poll (platform admins; the CLI acts as the system); the URL
+        must pass the SSRF guard now. Audited, refusals too."""
+        from minbar.auth import Actor
+        from minbar.auth.permissions import require
         from minbar.ingest.errors import IngestError
         from minbar.ingest.safety import FetchPolicy, check_url
         from minbar.store.sources import add_source, parse_every
 
-        self._require_admin(actor)
-        try:
-            seconds = parse_every(every)
-        except ValueError as exc:
-            raise InvalidInput(f"every: {exc}") from None
-        try:
-            check_url(url, FetchPolicy(allow_hosts=self.settings.allow_hosts))
-        except IngestError as exc:
-            raise InvalidInput(f"cannot add {exc}") from None
-        try:
-            src = add_source(
-                self.store.engine, url, name=name, every_seconds=seconds, now=datetime.now(UTC)
-            )
-        except ValueError as exc:
-            raise InvalidInput(f"name: {exc}") from None
-        return src.to_dict()
+        actor = actor or Actor.system("library")
+        with self.audited(actor, "source.add", object=f"source:{url[:200]}") as entry:
+            require(actor, "platform.admin")
+            try:
+                seconds = parse_every(every)
+            except ValueError as exc:
+                raise InvalidInput(f"every: {exc}") from None
+            try:
+                check_url(url, FetchPolicy(allow_hosts=self.settings.allow_hosts))
+            except IngestError as exc:
+                raise InvalidInput(f"cannot add {exc}") from None
+            try:
+                src = add_source(
+                    self.store.engine, url, name=name, every_seconds=seconds, now=datetime.now(UTC)
+                )
+            except ValueError as exc:
+                raise InvalidInput(f"name: {exc}") from None
+            entry.object = f"source:{src.id}"
+            return src.to_dict()
 
     def poll_once(self) -> dict:
         """Poll the sources that are due now, once."""
         from minbar.ingest.poll import poll_due
 
         return poll_due(self.store, self.settings).to_dict()
-
-    def _require_admin(self, actor) -> None:
-        if actor is None:
-            return  # the library called directly (CLI, scheduler): the operator
-        from minbar.auth.permissions import require
-
-        require(actor, "platform.admin")
 
 
 def prepare_demo_dir(target: Path) -> None:
