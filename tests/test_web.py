@@ -140,6 +140,28 @@ def test_login_sets_cookie_and_redirects_to_next(client):
     assert r.headers["location"] == "/"
 
 
+def test_cross_site_login_refused(client):
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+    ):
+        r = client.post(
+            "/login",
+            data={"email": ANALYST, "password": PASSWORD},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert r.status_code == 403 and "minbar_session" not in r.headers.get("set-cookie", "")
+    r = client.post(
+        "/login",
+        data={"email": ANALYST, "password": PASSWORD},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+
+
 def test_secure_cookie_when_configured(client, monkeypatch):
     monkeypatch.setenv("MINBAR_SECURE_COOKIES", "1")
     r = login(client)

@@ -39,6 +39,7 @@ def create_app(mb) -> FastAPI:
         redoc_url=None,
     )
     app.state.mb = mb
+    mb.store  # noqa: B018 - open (and migrate) the store now, not in two request threads at once
     app.state.catalogs = i18n.load_catalogs()
     extra = [p for p in (Path(__file__).parent / "routes").glob("*/templates") if p.is_dir()]
     app.state.jinja = make_env(extra)

@@ -156,6 +156,12 @@ class CSRFMiddleware:
         request = Request(scope, receive)
         auth = request.headers.get("authorization", "")
         cookie = request.cookies.get(SESSION_COOKIE)
+        if scope["path"] == "/login" and not _same_origin(request):
+            from starlette.responses import JSONResponse
+
+            return await JSONResponse({"detail": "cross-site sign-in refused"}, 403)(
+                scope, receive, send
+            )
         if auth.lower().startswith("bearer ") or not cookie or scope["path"] == "/login":
             return await self.app(scope, receive, send)
         codec = self.codec_of(scope["app"])
@@ -217,3 +223,18 @@ def _form_token(ctype: str, body: bytes) -> str | None:
         return None
     end = body.find(b"\r\n", start + 4)
     return body[start + 4 : end if end >= 0 else None].decode("latin-1").strip()
+
+
+def _same_origin(request: Request) -> bool:
+    """False when the browser says the request comes from another site (``Origin`` names
+    another host, or ``Sec-Fetch-Site: cross-site``): login CSRF. Clients that send neither
+    header (scripts, old browsers) pass."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    if origin == "null":
+        return False
+    host = request.headers.get("host", "")
+    return origin.split("://", 1)[-1].rstrip("/").lower() == host.lower()
