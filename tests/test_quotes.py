@@ -220,3 +220,21 @@ def test_gold_set_size() -> None:
         mine = [r for r in records if r["lang"] == lang]
         assert sum(len(r["quotes"]) for r in mine) >= 30, lang
         assert sum(r["n_no_quote_sentences"] for r in mine) >= 15, lang
+
+
+def test_azerbaijani_speakers_in_dictionary_form() -> None:
+    from minbar.text.suffixes import dictionary_form
+
+    text = (
+        "Milli Hidrometeorologiya Xidmətinin məlumatına görə, küləyin sürəti ayrı-ayrı "
+        "məntəqələrdə saniyədə 28–30 metrə çatıb."
+    )
+    found = extract_quotes([text], "az")
+    assert [q.speaker for q in found] == ["Milli Hidrometeorologiya Xidməti"]
+    assert dictionary_form("Elnur Həsənlinin") == "Elnur Həsənli"
+    assert dictionary_form("Səhiyyə Nazirliyinin") == "Səhiyyə Nazirliyi"
+    assert dictionary_form("Xəzər Xəbər-in") == "Xəzər Xəbər"
+    assert dictionary_form("Təşkilatçıların") == "Təşkilatçılar"
+    # names that only look inflected stay as they are
+    for name in ("Aytən Səfərova", "Adnan əs-Saadi", "Səudiyyə Ərəbistanı", "Rusiyanın Dağıstan"):
+        assert dictionary_form(name) == name

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from minbar.analysis import quote_cues as C
+from minbar.text.suffixes import dictionary_form
 
 #: Stands for a direct quotation inside a sentence while the indirect rules run.
 MASK = "\ue000"
@@ -372,6 +373,10 @@ class Speakers:
             self.titles_of.setdefault(speaker, set()).update(fold(raw).split())
 
     def _last(self) -> str | None:
+        last = self._last_raw()
+        return self._dictionary_form(last) if last else last
+
+    def _last_raw(self) -> str | None:
         """Most recent person speaker, unless a sentence after that speaker's quote had another
         named person as its subject ("Opposition leader X called the bill … . He said …");
         else the most recent speaker; else the last full name mentioned."""
@@ -416,21 +421,34 @@ class Speakers:
             return self._last()
         name = self.person(raw)
         if name:
+            name = self._dictionary_form(name)
             self._remember(name, raw, True)
             return name
         for tok in reversed(_TOKEN.findall(raw)):
             known = self.lookup(tok) if tok[:1].isupper() or self.lang == "ar" else None
             if known:
+                known = self._dictionary_form(known)
                 self._remember(known, raw, True)
                 return known
         by_title = self._by_title(raw)
         if by_title:
-            return by_title
+            return self._dictionary_form(by_title)
         title = trim_title_phrase(raw, self.lang)
         if not title:  # "وقالت عقب السباق": only circumstances, no subject
             return self._last()
+        title = self._dictionary_form(title)
         self._remember(title, raw, False)
         return title
+
+    def _dictionary_form(self, name: str) -> str:
+        """Azerbaijani speakers without a case ending (Xidmətinin → Xidməti). Turkish writes
+        the ending of a name after an apostrophe (removed by ``strip_suffix``), and its bare
+        names often end like one (Tekin, Sarıkaya), so only a hyphenated ending is cut there."""
+        if self.lang == "az":
+            return dictionary_form(name)
+        if self.lang == "tr":
+            return dictionary_form(name, hyphen_only=True)
+        return name
 
     def subject_of(self, text: str) -> str | None:
         """Speaker of a participle clause with no earlier quote in its sentence: the subject of
@@ -485,7 +503,7 @@ class Speakers:
         words = [w for w in words if fold(w) not in C.TR_ACCORDING_WORDS]
         if not words or any(fold(w).strip("،,") in C.NON_SPEAKER_SOURCES for w in words):
             return None
-        return " ".join(words)
+        return self._dictionary_form(" ".join(words))
 
     def harvest(self, text: str, had_quote: bool) -> None:
         """Remember full names written in ``text`` (with the titles before them) so that a later
