@@ -33,6 +33,12 @@ class Settings:
     max_text_chars: int = 200_000
     max_download_bytes: int = 10 * 1024 * 1024
     politeness_delay: float = 2.0
+    #: Base URL of the public pages (published ClaimReviews link to ``/factchecks/{id}`` there).
+    public_url: str = "http://localhost:8000"
+    #: Send session cookies with ``Secure`` (set when minbar is served over https).
+    secure_cookies: bool = False
+    smtp_url: str | None = None
+    mail_from: str = "minbar@localhost"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -47,6 +53,13 @@ class Settings:
             kwargs["max_text_chars"] = int(os.environ["MINBAR_MAX_TEXT_CHARS"])
         if os.environ.get("MINBAR_POLITENESS_DELAY"):
             kwargs["politeness_delay"] = float(os.environ["MINBAR_POLITENESS_DELAY"])
+        if os.environ.get("MINBAR_PUBLIC_URL"):
+            kwargs["public_url"] = os.environ["MINBAR_PUBLIC_URL"].rstrip("/")
+        if os.environ.get("MINBAR_SMTP_URL"):
+            kwargs["smtp_url"] = os.environ["MINBAR_SMTP_URL"]
+        if os.environ.get("MINBAR_MAIL_FROM"):
+            kwargs["mail_from"] = os.environ["MINBAR_MAIL_FROM"]
+        kwargs["secure_cookies"] = os.environ.get("MINBAR_SECURE_COOKIES", "") in ("1", "true")
         return cls(
             database_url=os.environ.get("MINBAR_DATABASE_URL") or None,
             redis_url=os.environ.get("MINBAR_REDIS_URL") or None,

@@ -8,7 +8,6 @@ Committee objects are invisible to non-members: they get :class:`NotFound`, neve
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -27,11 +26,6 @@ from minbar.store import cases as sql
 STALE_FETCH = timedelta(minutes=10)
 WORKERS = ("analyst", "editor", "lead")
 REVIEWERS = ("editor", "lead")
-
-
-def public_base() -> str:
-    """Base URL of the public pages (``/factchecks/{id}``): ``MINBAR_PUBLIC_URL``."""
-    return (os.environ.get("MINBAR_PUBLIC_URL") or "http://localhost:8000").rstrip("/")
 
 
 def _case_id(value) -> int:
@@ -369,7 +363,7 @@ class CasesMixin(TipsMixin):
         from minbar.cases.claimreview import build_claimreview, localized
         from minbar.store.accounts import find_committee
 
-        base = public_base()
+        base = self.settings.public_url.rstrip("/")
         sparse: list[bytes] = []
 
         def prepare(case):  # the model's work before any write
