@@ -23,6 +23,7 @@ from minbar import Minbar
 from minbar.auth import Actor
 from minbar.store import watchlists as wstore
 from minbar.watch.deliver import deliver_due
+from minbar.watch.digest import send_due_digests
 
 SECRET = "s3cret-for-tests"
 ARTICLES = [
@@ -195,11 +196,20 @@ def test_digest_html_pdf_and_mail(world, monkeypatch):
     monkeypatch.setenv("MINBAR_SMTP_URL", f"smtp://127.0.0.1:{port}")
     try:
         sent = mb.send_digest(actor, "pd", "day")
+        now = wstore.utcnow()
+        monday = (now + timedelta(days=7 - now.weekday())).replace(hour=7, minute=0)
+        assert send_due_digests(mb.store, mb.settings, monday) == 0  # MINBAR_DIGEST_HOUR unset
+        monkeypatch.setenv("MINBAR_DIGEST_HOUR", "6")
+        assert send_due_digests(mb.store, mb.settings, monday) == 2  # daily + weekly
+        assert send_due_digests(mb.store, mb.settings, monday + timedelta(hours=3)) == 0
     finally:
         controller.stop()
     assert sorted(sent["languages"]) == ["ar", "ru"]
-    subjects = {message_from_bytes(c, policy=policy.default)["Subject"] for _r, c in inbox.messages}
-    assert subjects == {"الموجز اليومي", "Ежедневный дайджест"}
+    subjects = [message_from_bytes(c, policy=policy.default)["Subject"] for _r, c in inbox.messages]
+    assert set(subjects[:2]) == {"الموجز اليومي", "Ежедневный дайджест"}
+    assert set(subjects[2:]) == {"الموجز اليومي", "Ежедневный дайджест", "Еженедельный дайджест",
+                                 "الموجز الأسبوعي"}  # fmt: skip
+    assert len(subjects) == 6
 
 
 def test_campaign_pickup_bands(world):

@@ -86,6 +86,14 @@ def committee_slugs(store: Store, ids: Iterable[int]) -> dict[int, str]:
         )
 
 
+def all_committees(store: Store) -> list[dict]:
+    with store.engine.connect() as conn:
+        return [
+            {"id": c.id, "slug": c.slug, "name": c.name, "names": json.loads(c.names or "{}")}
+            for c in conn.execute(select(committees).order_by(committees.c.id))
+        ]
+
+
 def user_languages(store: Store, emails: Iterable[str]) -> dict[str, str]:
     """UI language of each known address (lower-cased)."""
     emails = [e.strip().lower() for e in emails if e.strip()]
@@ -286,6 +294,13 @@ def sentences_of(store: Store, ids: Sequence[int]) -> dict[int, list[str]]:
     return out
 
 
+def has_factchecks(store: Store) -> bool:
+    from minbar.store.schema import factchecks
+
+    with store.engine.connect() as conn:
+        return conn.execute(select(factchecks.c.id).limit(1)).first() is not None
+
+
 def pending_ids(store: Store, limit: int | None = None) -> list[int]:
     """Articles analysed (and so embedded) that watch evaluation has not seen yet."""
     from minbar.store import stages
@@ -313,9 +328,13 @@ def insert_alerts(store: Store, rows: Sequence[dict], done_ids: Sequence[int] = 
     now = utcnow()
     n = 0
     with store.engine.begin() as conn:
-        stmt = _insert_ignore(store, alerts).returning(alerts.c.id)
-        for row in rows:  # RETURNING counts real inserts (rowcount is -1 on some drivers)
-            n += len(conn.execute(stmt.values(created_at=now, **row)).all())
+        stmt = _insert_ignore(store, alerts)
+        values = [{"article_id": None, "story_id": None, "source_id": None, "score": None,
+                   **row, "created_at": now} for row in rows]  # fmt: skip
+        for start in range(0, len(values), 200):  # one multi-row INSERT per 200 alerts
+            chunk = values[start : start + 200]
+            # RETURNING counts the rows really inserted (rowcount is -1 on some drivers)
+            n += len(conn.execute(stmt.values(chunk).returning(alerts.c.id)).all())
         stages.mark_done(conn, STAGE, done_ids)
     return n
 

@@ -22,6 +22,7 @@ import numpy as np
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
 from minbar.text.normalize import search_key
+from minbar.watch.evaluate import similarities
 
 VERBATIM_OVERLAP = 0.6
 PICKUP_SIMILARITY = 0.88  # e5 passage–passage cosine (translations ≈ 0.90, see H-watch.md)
@@ -68,7 +69,7 @@ def pickup_articles(store: Store, rows: Sequence, messages: list[dict] | None = 
     sims = np.zeros((len(messages), len(rows)), dtype=np.float32)
     if vec_ids:
         pos = {aid: i for i, aid in enumerate(vec_ids)}
-        m = np.vstack([msg["vector"] for msg in messages]) @ vecs.T
+        m = similarities(np.vstack([msg["vector"] for msg in messages]), vecs)
         for j, r in enumerate(rows):
             if r.id in pos:
                 sims[:, j] = m[:, pos[r.id]]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from minbar.errors import InvalidInput
+from minbar.store import watchlists as wstore
 
 KINDS = ("keyword", "entity", "semantic", "claim", "velocity", "silence")
 LANGS = ("ar", "tr", "az", "en", "ru")
@@ -172,13 +173,8 @@ def entity_keys(store, query: str) -> list[str]:
 def _matching_factchecks(store, claim: str) -> list[int]:
     """Fact-checks the matching engine confidently matches to ``claim`` (none when the base is
     empty)."""
-    from sqlalchemy import select
-
-    from minbar.store.schema import factchecks
-
-    with store.engine.connect() as conn:
-        if conn.execute(select(factchecks.c.id).limit(1)).first() is None:
-            return []
+    if not wstore.has_factchecks(store):
+        return []
     from minbar.matching.match import Matcher
 
     return [m.factcheck_id for m in Matcher(store.engine).match(claim, limit=3)]

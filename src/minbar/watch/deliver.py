@@ -71,6 +71,15 @@ def deliver_due(store: Store, settings, now: datetime | None = None) -> dict:
     now = now or wstore.utcnow()
     out = {"periodic_alerts": evaluate_periodic(store, now), "queued": enqueue(store, now)}
     out.update(send_due(store, settings, now))
+    try:  # a digest that cannot go out must not hold up alerts; it is tried again next round
+        from minbar.watch.digest import send_due_digests
+
+        out["digests"] = send_due_digests(store, settings, now)
+    except Exception as exc:  # noqa: BLE001
+        import logging
+
+        logging.getLogger(__name__).warning("digests not sent: %s", exc)
+        out["digests"] = 0
     return out
 
 

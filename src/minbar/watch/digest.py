@@ -142,14 +142,16 @@ def to_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def send_committee_digest(store: Store, settings, committee: dict, period: str) -> dict:
+def send_committee_digest(
+    store: Store, settings, committee: dict, period: str, now: datetime | None = None
+) -> dict:
     """Mail the digest (HTML + text, PDF attached) to every active member, one message per
     language; logged in ``digests``."""
     from email.message import EmailMessage
 
     from minbar.watch.deliver import mail_from, smtp_send
 
-    now = wstore.utcnow()
+    now = now or wstore.utcnow()
     members = wstore.committee_member_languages(store, committee["id"])
     by_lang: dict[str, list[str]] = {}
     for email, lang in members:
@@ -177,3 +179,39 @@ def send_committee_digest(store: Store, settings, committee: dict, period: str) 
                               "end": now, "lang": ",".join(sorted(by_lang)) or "en",
                               "alerts": n_alerts, "sent_to": ",".join(sent)})  # fmt: skip
     return {"sent_to": sent, "languages": sorted(by_lang), "alerts": n_alerts}
+
+
+def digest_hour() -> int | None:
+    """``MINBAR_DIGEST_HOUR`` (0-23, UTC): when the morning digests go out; unset = never
+    automatically (``Minbar.send_digest`` still sends one on demand)."""
+    import os
+
+    raw = os.environ.get("MINBAR_DIGEST_HOUR", "").strip()
+    return int(raw) % 24 if raw.isdigit() else None
+
+
+def send_due_digests(store: Store, settings, now: datetime | None = None) -> int:
+    """Each morning (``MINBAR_DIGEST_HOUR``, UTC) the daily digest, and on Mondays the weekly
+    one, go to every committee that has members — once: the ``digests`` log says which period
+    was sent. Nothing happens without ``MINBAR_SMTP_URL`` and ``MINBAR_DIGEST_HOUR``."""
+    from minbar.watch.deliver import smtp_url
+
+    hour = digest_hour()
+    if not smtp_url(settings) or hour is None:
+        return 0
+    now = now or wstore.utcnow()
+    mark = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if now < mark:
+        mark -= timedelta(days=1)
+    sent = 0
+    for com in wstore.all_committees(store):
+        if not wstore.committee_member_languages(store, com["id"]):
+            continue
+        periods = ["day"] + (["week"] if mark.weekday() == 0 else [])
+        for period in periods:
+            last = wstore.last_digest(store, com["id"], period)
+            if last is not None and last >= mark:
+                continue
+            send_committee_digest(store, settings, com, period, now=mark)
+            sent += 1
+    return sent
