@@ -22,8 +22,9 @@ def worker(
     """Run a queue worker on MINBAR_REDIS_URL until stopped: enrichment of queued articles,
     source polling, story consolidation. Start any number, on any machines sharing the
     database and Redis; a killed worker's articles are taken again within two minutes."""
-    from minbar.work.worker import run_worker
+    from minbar.work.worker import require_queue, run_worker
 
+    require_queue(settings(ctx))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     mb(ctx).close()
     err.print(f"minbar: worker with {concurrency} thread(s); Ctrl-C stops")

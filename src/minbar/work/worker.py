@@ -157,9 +157,8 @@ def warm_up() -> None:
     get_checkworthiness()
 
 
-def run_worker(settings: Settings, concurrency: int = 1) -> None:
-    """``minbar worker``: a consumer on the Redis queue (``concurrency`` worker threads; the
-    model is shared and one batch at a time encodes, so scale with processes, not threads)."""
+def require_queue(settings: Settings) -> None:
+    """:class:`~minbar.errors.InvalidInput` unless a Redis queue is configured."""
     from minbar.errors import InvalidInput
 
     if not settings.redis_url:
@@ -167,6 +166,12 @@ def run_worker(settings: Settings, concurrency: int = 1) -> None:
             "minbar worker needs MINBAR_REDIS_URL (and MINBAR_DATABASE_URL for several "
             "machines); without them `minbar run` does the background work"
         )
+
+
+def run_worker(settings: Settings, concurrency: int = 1) -> None:
+    """``minbar worker``: a consumer on the Redis queue (``concurrency`` worker threads; the
+    model is shared and one batch at a time encodes, so scale with processes, not threads)."""
+    require_queue(settings)
     Store.open(settings).close()  # migrate once before the threads start
     started = time.monotonic()
     warm_up()
