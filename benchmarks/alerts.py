@@ -149,7 +149,7 @@ def bench_semantic(store, ids: list[int], rng: np.random.Generator) -> dict:
     base = get_embedder().queries(["earthquake in Turkey", "gas exports", "peace talks"])
     q = base[rng.integers(0, len(base), N_WATCHLISTS)] + rng.normal(0, 0.02, (N_WATCHLISTS, 384))
     q = (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
-    from minbar.watch.evaluate import similarities
+    from minbar.watch.vectors import similarities
 
     th = np.full(N_WATCHLISTS, 0.83, dtype=np.float32)
     out = {}

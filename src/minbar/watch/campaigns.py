@@ -22,7 +22,7 @@ import numpy as np
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
 from minbar.text.normalize import search_key
-from minbar.watch.evaluate import similarities
+from minbar.watch.vectors import similarities
 
 VERBATIM_OVERLAP = 0.6
 PICKUP_SIMILARITY = 0.88  # e5 passage–passage cosine (translations ≈ 0.90, see H-watch.md)

@@ -29,16 +29,15 @@ import hashlib
 import hmac
 import json
 import os
-import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from html import escape
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
 from minbar.watch.i18n import direction, gettext
+from minbar.watch.mail import mail_from, smtp_send
 
 RETRY_BASE = 30.0
 RETRY_MAX = 3600.0
@@ -171,32 +170,6 @@ def send_webhook(d: dict, alerts: list[dict], settings) -> None:
 
 
 # --- e-mail --------------------------------------------------------------------------------
-
-
-def smtp_url(settings) -> str | None:
-    return getattr(settings, "smtp_url", None) or os.environ.get("MINBAR_SMTP_URL") or None
-
-
-def mail_from(settings) -> str:
-    return getattr(settings, "mail_from", None) or os.environ.get(
-        "MINBAR_MAIL_FROM", "minbar@localhost"
-    )
-
-
-def smtp_send(settings, msg: EmailMessage) -> None:
-    url = smtp_url(settings)
-    if not url:
-        raise RuntimeError("MINBAR_SMTP_URL is not set")
-    parts = urlsplit(url)
-    secure = parts.scheme == "smtps"
-    port = parts.port or (465 if secure else 25)
-    cls = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    with cls(parts.hostname or "localhost", port, timeout=20) as smtp:
-        if parse_qs(parts.query).get("starttls", ["0"])[0] in ("1", "true", "yes"):
-            smtp.starttls()
-        if parts.username:
-            smtp.login(unquote(parts.username), unquote(parts.password or ""))
-        smtp.send_message(msg)
 
 
 def alert_email(lang: str, watchlist: str, alerts: list[dict]) -> tuple[str, str, str]:

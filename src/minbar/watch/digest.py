@@ -149,7 +149,7 @@ def send_committee_digest(
     language; logged in ``digests``."""
     from email.message import EmailMessage
 
-    from minbar.watch.deliver import mail_from, smtp_send
+    from minbar.watch.mail import mail_from, smtp_send
 
     now = now or wstore.utcnow()
     members = wstore.committee_member_languages(store, committee["id"])
@@ -194,7 +194,7 @@ def send_due_digests(store: Store, settings, now: datetime | None = None) -> int
     """Each morning (``MINBAR_DIGEST_HOUR``, UTC) the daily digest, and on Mondays the weekly
     one, go to every committee that has members — once: the ``digests`` log says which period
     was sent. Nothing happens without ``MINBAR_SMTP_URL`` and ``MINBAR_DIGEST_HOUR``."""
-    from minbar.watch.deliver import smtp_url
+    from minbar.watch.mail import smtp_url
 
     hour = digest_hour()
     if not smtp_url(settings) or hour is None:

@@ -27,6 +27,7 @@ import numpy as np
 
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
+from minbar.watch.vectors import similarities
 
 ARTICLE_KINDS = ("keyword", "entity", "semantic", "claim")
 #: e5 query→passage cosine above which an article is "about" a semantic watchlist's query.
@@ -43,15 +44,6 @@ CLAIM_ARTICLE_FLOOR = 0.80
 CLAIM_SENTENCE_COS = 0.84
 CLAIM_SENTENCE_SPARSE = 0.2
 BATCH = 500
-
-
-def similarities(q: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``q @ v.T``. Multi-threaded BLAS pays ~20 ms to wake its threads on a busy machine
-    whatever the size (benchmarks/alerts.py: 1000 x 16 took 21 ms, einsum 0.9 ms), so small
-    batches — the usual enrichment step — use single-threaded einsum."""
-    if len(v) <= 64:
-        return np.einsum("ij,kj->ik", q, v)
-    return q @ v.T
 
 
 def _passes_filters(wl: dict, row) -> bool:
