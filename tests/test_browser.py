@@ -177,3 +177,40 @@ def test_reading_works_without_javascript(site, browser):
         assert page.locator("table").count() >= 1  # chart data readable as tables
     finally:
         ctx.close()
+
+
+def test_other_areas_pages_in_five_languages(site, browser):
+    """The pages other areas plug in (cases, watchlists, alerts, account, admin, tips) under the
+    same rules, signed in as a platform admin; a page an area does not serve (404) is skipped."""
+    import httpx
+
+    from minbar.web.templating import EXTRA_NAV
+    from tests.test_web_support import ADMIN
+
+    _, base = site
+    paths = list(dict.fromkeys([href for href, _ in EXTRA_NAV] + ["/tips"]))
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=email]", ADMIN)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(base + "/")
+    watch = Watch(page, base)
+    try:
+        visited = []
+        for path in paths:
+            if httpx.get(base + path, follow_redirects=False).status_code == 404:
+                continue
+            visited.append(path)
+            for lang in LANGS:
+                r = page.goto(f"{base}{path}?lang={lang}", wait_until="load")
+                assert r.status < 400, (path, lang, r.status)
+                html = page.locator("html")
+                assert html.get_attribute("lang") == lang, path
+                assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr"), path
+        assert watch.errors == [], watch.errors[:5]
+        assert watch.foreign == [], watch.foreign[:5]
+        assert visited
+    finally:
+        ctx.close()

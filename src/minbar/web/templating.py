@@ -37,10 +37,22 @@ EXTRA_NAV = (
 
 
 def extra_nav(app) -> list[tuple[str, str]]:
+    """The entries of :data:`EXTRA_NAV` whose page this app serves (routers of included
+    areas are matched, not listed: FastAPI keeps included routers lazily)."""
     found = getattr(app.state, "extra_nav", None)
     if found is None:
-        paths = {getattr(r, "path", None) for r in app.routes}
-        found = [(href, label) for href, label in EXTRA_NAV if href in paths]
+        from starlette.routing import Match
+
+        def served(path: str) -> bool:
+            scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+            scope |= {"query_string": b"", "headers": []}
+            return any(r.matches(scope)[0] == Match.FULL for r in app.router.routes)
+
+        found, seen = [], set()
+        for href, label in EXTRA_NAV:
+            if label not in seen and served(href):
+                found.append((href, label))
+                seen.add(label)
         app.state.extra_nav = found
     return found
 
