@@ -34,11 +34,10 @@ NATIVE_NAMES["ru"] = "Русский"
 class Translations:
     """One language's merged catalog: ``gettext``/``ngettext`` with ``%(name)s`` formatting."""
 
-    def __init__(self, lang: str, messages: dict, plural_forms=None) -> None:
+    def __init__(self, lang: str, messages: dict) -> None:
         self.lang = lang
         self.messages = messages  # msgid -> str, or (singular, plural) -> list[str]
         self.locale = Locale.parse(lang)
-        self._plural = self.locale.plural_form
 
     def gettext(self, message: str, **values) -> str:
         text = self.messages.get(message) or message
