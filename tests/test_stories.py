@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 from sqlalchemy import insert, select
 
-import minbar.cli_stories  # noqa: F401  (registers the verbs, as minbar.cli does)
 from minbar.analysis.embeddings import to_bytes
 from minbar.ingest.prepare import prepare_batch
 from minbar.models import ArticleIn
