@@ -196,22 +196,10 @@ def top_entities(store: Store, article_ids: Sequence[int] | None = None, limit: 
         ]
 
 
-# TEMPORARY (helper A, until the facade and watch/ import the new homes; see docs/notes/A-moves.md):
-# the domain versions live in minbar.analysis.enrich and minbar.analysis.records. These lazy
-# imports break the layer contract and are removed once nothing imports them from here.
-def list_quotes(store: Store, article_id=None, speaker=None, limit: int = 1000) -> list[dict]:
-    from minbar.analysis.records import list_quotes as quotes_of
-
-    return quotes_of(store, article_id, speaker, limit)
-
-
+# TEMPORARY (helper A): watch/define.py still imports load_entity_defs from here; the domain
+# version lives in minbar.analysis.enrich. This lazy import breaks the layer contract (store ->
+# analysis) and goes once watch imports the new home (docs/notes/A-moves.md).
 def load_entity_defs(store: Store):
     from minbar.analysis.enrich import load_entity_defs as load
 
     return load(store)
-
-
-def save_entity_defs(store: Store, defs) -> dict:
-    from minbar.analysis.enrich import save_entity_defs as save
-
-    return save(store, defs)
