@@ -50,6 +50,9 @@ def demo(
     print_report(result, str(target))
     if serve:
         _serve(facade, host, port, accounts)
+    elif accounts:
+        out.print(f"\n[bold]accounts[/] (for `minbar --data-dir {target} serve`):")
+        _print_accounts(accounts)
 
 
 def print_report(result: dict, where: str) -> None:
@@ -117,13 +120,17 @@ def _serve(facade, host: str, port: int, accounts: list[dict], worker: bool = Tr
     from minbar.web.serve import serve
 
     out.print(f"\n[bold]web UI[/]: http://{host}:{port}/  (Ctrl-C stops)")
+    _print_accounts(accounts)
+    serve(facade, host=host, port=port, worker=worker)
+
+
+def _print_accounts(accounts: list[dict]) -> None:
     for a in accounts:
         out.print(
-            f"  {a['role']:<16} {a['email']:<34} password: {a['password']}",
+            f"  {a['role']:<16} {a['email']:<26} password: {a['password']}",
             markup=False,
             highlight=False,
         )
-    serve(facade, host=host, port=port, worker=worker)
 
 
 def serve_cmd(
