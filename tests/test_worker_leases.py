@@ -130,3 +130,12 @@ def test_exclusive_holds_off_other_database_sessions(store) -> None:
     with store.engine.connect() as other:
         assert other.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar() is True
         other.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
+
+def test_forget_drops_only_unowned_leases(store) -> None:
+    ids = _articles(store, 3)
+    leases.offer(store.engine, ids, ttl=600)
+    leases.claim(store.engine, ids[:1], "w", ttl=60)
+    assert leases.unowned_ids(store.engine) == ids[1:]
+    leases.forget(store.engine, ids)  # the one a worker holds stays
+    assert [r["article_id"] for r in leases.held(store.engine)] == ids[:1]

@@ -184,11 +184,29 @@ def failed_count(engine: Engine) -> int:
         ).scalar_one()
 
 
+def unowned_ids(engine: Engine, limit: int = 5000) -> list[int]:
+    """Articles with a queued or failed lease (nobody working on them)."""
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(work_leases.c.article_id)
+                .where(work_leases.c.owner.is_(None))
+                .order_by(work_leases.c.article_id)
+                .limit(limit)
+            ).scalars()
+        )
+
+
 def forget(engine: Engine, ids: Iterable[int]) -> None:
-    """Drop whatever lease ``ids`` have (the articles turned out to be done)."""
+    """Drop the unowned leases of ``ids`` (the articles turned out to be done: finished by a
+    worker whose lease had expired, or by a `minbar enrich` run by hand)."""
     for chunk in _chunks(sorted(set(ids))):
         with engine.begin() as conn:
-            conn.execute(delete(work_leases).where(work_leases.c.article_id.in_(chunk)))
+            conn.execute(
+                delete(work_leases).where(
+                    work_leases.c.article_id.in_(chunk), work_leases.c.owner.is_(None)
+                )
+            )
 
 
 def held(engine: Engine) -> list[dict]:

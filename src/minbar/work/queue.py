@@ -142,6 +142,10 @@ def enqueue_pending(store: Store, huey: Huey, config: WorkConfig | None = None) 
     many articles were queued. Safe to call from any number of processes at once (an article is
     offered to one of them), and cheap when there is nothing to do."""
     config = config or huey.minbar_config  # type: ignore[attr-defined]
+    unowned = leases.unowned_ids(store.engine)
+    if unowned:  # leases left on articles that got finished anyway
+        finished = set(unowned) - set(stages.unfinished_ids(store, unowned))
+        leases.forget(store.engine, finished)
     ids = stages.unfinished_ids(store, limit=SWEEP_LIMIT)
     if not ids:
         return 0

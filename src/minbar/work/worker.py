@@ -94,7 +94,8 @@ def run_batch(settings: Settings, ids: list[int], config: WorkConfig | None = No
     if left:
         detail = "; ".join(f"{e.input}: {e.error}" for e in result.errors) or "stage not done"
         leases.fail(store.engine, left, beat.owner, detail, config.lease_seconds)
-    leases.release(store.engine, [i for i in claimed if i not in set(left)], beat.owner)
+    unfinished = set(left)
+    leases.release(store.engine, [i for i in claimed if i not in unfinished], beat.owner)
     return {"claimed": len(claimed), "failed": len(left), **result.to_dict()}
 
 
