@@ -7,11 +7,18 @@ escaped and wrap it in an element by ``kind``. No HTML is ever built from outsid
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from minbar.text.normalize import fold, tokens
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 260
+SCAN_CHARS = 20_000  # a snippet comes from the first 20,000 characters
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def _matcher(query: str):
@@ -19,8 +26,9 @@ def _matcher(query: str):
     if not terms:
         return lambda word: False
 
+    @lru_cache(maxsize=20_000)
     def hit(word: str) -> bool:
-        w = fold(word)
+        w = _fold_word(word)
         for t in terms:
             if w == t:
                 return True
@@ -34,7 +42,7 @@ def _matcher(query: str):
 
 def snippet(text: str, query: str, size: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:
     """A window of ``text`` around the first query term, as (text, highlighted) pieces."""
-    text = " ".join((text or "").split())
+    text = " ".join((text or "")[:SCAN_CHARS].split())
     hit = _matcher(query)
     words = list(_WORD.finditer(text))
     first = next((m for m in words if hit(m.group())), None)
