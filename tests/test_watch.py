@@ -202,3 +202,42 @@ def test_keyword_index_unit():
     assert m("Bayram tətili başladı", "az") == set()
     assert m("قصف على غزة اليوم", "ar") == {3}
     assert m("Взрыв в Гяндже", "ru") == {4}
+
+
+def test_claim_watchlist_bound_to_a_factcheck(world, tmp_path):
+    """``factcheck:ID``: the auto-matcher's links to that fact-check fire it, including links
+    made after the article's watch stage (new fact-checks re-open matching)."""
+    import json
+
+    from sqlalchemy import insert, select
+
+    from minbar.store.schema import claim_matches, factchecks
+
+    mb, who = world
+    review = {
+        "@context": "https://schema.org", "@type": "ClaimReview",
+        "url": "https://checks.example/1", "claimReviewed": "Gəncədə park 50 hektardır",
+        "inLanguage": "az", "datePublished": "2026-11-15",
+        "author": {"@type": "Organization", "name": "Checks"},
+        "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5,
+                         "worstRating": 1, "alternateName": "False"},
+    }  # fmt: skip
+    (tmp_path / "fc.json").write_text(json.dumps(review, ensure_ascii=False), "utf-8")
+    mb.factchecks_import([str(tmp_path / "fc.json")])
+    with mb.store.engine.connect() as conn:
+        fid = conn.execute(select(factchecks.c.id)).scalar_one()
+    wl = mb.create_watchlist(who["analyst"], "pd", "park claim", "claim", f"factcheck:{fid}")
+    assert wl["params"]["factcheck_ids"] == [fid]
+    mb.ingest([str(write_jsonl(tmp_path / "kw.jsonl", records(KEYWORD_CASES[:2], "kw")))],
+              enrich=True)  # fmt: skip
+    assert mb.alerts(who["analyst"], watchlist=wl["id"]) == []
+    with mb.store.engine.begin() as conn:  # what the auto-matcher writes when it links them
+        aid = conn.execute(select(claim_matches.c.article_id).limit(1)).scalar()
+        assert aid is None
+        conn.execute(insert(claim_matches).values(
+            article_id=1, sentence="Gəncədə bu gün yeni park açılıb.", factcheck_id=fid,
+            score=0.99, matched_at=wstore.utcnow()))  # fmt: skip
+    assert evaluate_periodic(mb.store) == 1
+    [alert] = mb.alerts(who["analyst"], watchlist=wl["id"])
+    assert alert["article_id"] == 1 and alert["reason"].startswith("claim: ")
+    assert evaluate_periodic(mb.store) == 0

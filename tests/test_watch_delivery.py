@@ -183,7 +183,9 @@ def test_digest_html_pdf_and_mail(world, monkeypatch):
     mb, actor, tmp = world
     mb.create_watchlist(actor, "pd", "Ganja", "keyword", "Gəncə")
     mb.ingest([str(write_jsonl(tmp / "a.jsonl", ARTICLES))], enrich=True)
+    case = mb.create_case(actor, "pd", "Gəncədə yeni parkın sahəsi 50 hektardır.", "az")
     d = mb.digest(actor, "pd", "day", lang="ar")
+    assert d["cases"] == 1 and f"#{case['id']}" in d["html"] and "نشاط الملفات" in d["html"]
     assert 'dir="rtl"' in d["html"] and "الموجز اليومي" in d["html"]
     assert ARTICLES[0]["title"] in d["html"] and d["alerts"] == 2
     assert d["pdf"].startswith(b"%PDF")

@@ -100,6 +100,25 @@ def test_pages_in_five_languages(api, lang):
     assert client.get(f"/campaigns?lang={lang}", headers=tok["analyst"]).status_code == 200
 
 
+def test_campaign_page_shows_pickups(api):
+    client, tok, mb, tmp = api
+    r = client.post(
+        "/api/v1/campaigns/messages",
+        json={"committee": "pd", "text": "Gəncədə yeni park açıldı və sakinlər sevinir.",
+              "lang": "az", "campaign": "Parks"},
+        headers=tok["analyst"],
+    )  # fmt: skip
+    assert r.status_code == 201
+    copy = {"url": "https://az.example/copy", "title": "Şəhər xəbərləri", "lang": "az",
+            "text": "Bu gün Gəncədə yeni park açıldı və sakinlər sevinir.", "source": "wire"}  # fmt: skip
+    mb.ingest([str(write_jsonl(tmp / "c.jsonl", [copy]))], enrich=True)
+    out = client.get("/api/v1/campaigns?committee=pd", headers=tok["viewer"]).json()
+    assert [p["band"] for p in out[0]["pickups"]] == ["verbatim"]
+    page = client.get("/campaigns?committee=pd", headers=tok["viewer"])
+    assert page.status_code == 200 and "campaign-timeline-data" in page.text
+    assert client.get("/api/v1/campaigns?committee=pd", headers=tok["outsider"]).status_code == 404
+
+
 def test_pages_need_sign_in(api):
     client, _tok, _mb, _tmp = api
     r = client.get("/watchlists", follow_redirects=False)

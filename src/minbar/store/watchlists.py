@@ -817,6 +817,51 @@ def new_claim_matches(store: Store, since: datetime, until: datetime, limit: int
         return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+def case_activity(store: Store, committee: int, since: datetime, until: datetime) -> list[dict]:
+    """The committee's cases that moved in the period: id, claim, status, events in period."""
+    from minbar.store.schema import case_events, cases
+
+    stmt = (
+        select(cases.c.id, cases.c.claim, cases.c.status, func.count(case_events.c.id).label("n"))
+        .join(case_events, case_events.c.case_id == cases.c.id)
+        .where(
+            cases.c.committee_id == committee,
+            case_events.c.at >= since,
+            case_events.c.at < until,
+        )
+        .group_by(cases.c.id, cases.c.claim, cases.c.status)
+        .order_by(func.count(case_events.c.id).desc(), cases.c.id)
+        .limit(30)
+    )
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def claim_matches_since(store: Store, factcheck_ids: Iterable[int], since: datetime) -> list:
+    """Auto-matcher links to these fact-checks made since ``since`` (article, fact-check,
+    sentence, article language and source, story)."""
+    stmt = (
+        select(
+            claim_matches.c.article_id,
+            claim_matches.c.factcheck_id,
+            claim_matches.c.sentence,
+            articles.c.lang,
+            articles.c.source_id,
+            sources.c.name.label("source"),
+            story_articles.c.story_id,
+        )
+        .join(articles, articles.c.id == claim_matches.c.article_id)
+        .outerjoin(sources, sources.c.id == articles.c.source_id)
+        .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
+        .where(
+            claim_matches.c.factcheck_id.in_(list(factcheck_ids)),
+            claim_matches.c.matched_at >= since,
+        )
+    )
+    with store.engine.connect() as conn:
+        return conn.execute(stmt).all()
+
+
 def volume_by_lang(store: Store, since: datetime, until: datetime) -> dict[str, int]:
     stmt = (
         select(articles.c.lang, func.count())

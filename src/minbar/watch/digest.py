@@ -67,6 +67,7 @@ def build_digest(
     claims = wstore.new_claim_matches(store, start, now)
     alerts = wstore.list_alerts(store, [committee], since=start, until=now, limit=100)
     volume = wstore.volume_by_lang(store, start, now)
+    cases = wstore.case_activity(store, committee, start, now)
     title = t("Daily digest") if period == "day" else t("Weekly digest")
     name = committee_name or ""
     html = [
@@ -108,6 +109,18 @@ def build_digest(
         html.append("</table>")
     else:
         html.append(f"<p>{escape(t('No new matches.'))}</p>")
+    html.append(f"<h2>{escape(t('Case activity'))}</h2>")
+    if cases:
+        html.append("<table>")
+        for c in cases:
+            html.append(
+                f"<tr><td>#{c['id']}</td><td>{escape(c['claim'])}</td>"
+                f"<td>{escape(c['status'])}</td><td>{c['n']}</td></tr>"
+            )
+            text.append(f"* #{c['id']} {c['claim']} ({c['status']})")
+        html.append("</table>")
+    else:
+        html.append(f"<p>{escape(t('No case activity.'))}</p>")
     html.append(f"<h2>{escape(t('Alerts'))}</h2>")
     if alerts:
         html.append("<table>")
@@ -132,6 +145,7 @@ def build_digest(
         "alerts": len(alerts),
         "stories": len(stories),
         "claims": len(claims),
+        "cases": len(cases),
     }
 
 

@@ -22,10 +22,10 @@ from minbar.store.repository import Store
 
 def evaluate_periodic(store: Store, now: datetime | None = None) -> int:
     now = now or wstore.utcnow()
-    wls = wstore.list_watchlists(store, active_only=True, kinds=("velocity", "silence"))
+    wls = wstore.list_watchlists(store, active_only=True, kinds=("velocity", "silence", "claim"))
     if not wls:
         return 0
-    rows = []
+    rows = claim_match_alerts(store, [w for w in wls if w["kind"] == "claim"], now)
     velocity = [w for w in wls if w["kind"] == "velocity"]
     if velocity:
         rows += velocity_alerts(store, velocity, now)
@@ -33,6 +33,43 @@ def evaluate_periodic(store: Store, now: datetime | None = None) -> int:
     if silence:
         rows += silence_alerts(store, silence, now)
     return wstore.insert_alerts(store, rows) if rows else 0
+
+
+#: How far back the periodic pass looks for new auto-matcher links (it runs every few seconds).
+CLAIM_LOOKBACK = timedelta(days=2)
+
+
+def claim_match_alerts(store: Store, wls: list[dict], now: datetime) -> list[dict]:
+    """Claim watchlists bound to fact-checks: articles the auto-matcher linked to them lately.
+    Evaluation sees the links made before an article's watch stage; this pass also catches the
+    ones made when new fact-checks re-opened matching for older articles."""
+    bound = [w for w in wls if w["params"].get("factcheck_ids")]
+    if not bound:
+        return []
+    fids = {f for w in bound for f in w["params"]["factcheck_ids"]}
+    links = wstore.claim_matches_since(store, fids, now - CLAIM_LOOKBACK)
+    out = []
+    for w in bound:
+        mine = set(w["params"]["factcheck_ids"])
+        for r in links:
+            if r.factcheck_id not in mine:
+                continue
+            if (w["langs"] and r.lang not in w["langs"]) or (
+                w["sources"] and r.source not in w["sources"]
+            ):
+                continue
+            out.append(
+                {
+                    "watchlist_id": w["id"],
+                    "committee_id": w["committee_id"],
+                    "key": f"article:{r.article_id}",
+                    "article_id": r.article_id,
+                    "story_id": r.story_id,
+                    "source_id": r.source_id,
+                    "reason": f"claim: {r.sentence[:200]}",
+                }
+            )
+    return out
 
 
 def velocity_alerts(store: Store, wls: list[dict], now: datetime) -> list[dict]:

@@ -284,11 +284,21 @@ def campaigns_page(
     coms = _committees(mb, actor)
     chosen = committee or (coms[0]["slug"] if coms else None)
     messages = mb.campaign_pickup(actor, chosen) if chosen else []
-    timeline = [
-        {"t": p["published"], "lang": p["lang"], "band": p["band"], "message": m["id"]}
-        for m in messages
-        for p in m["pickups"]
-    ]
+    per_day: dict[str, dict[str, int]] = {}
+    for m in messages:
+        for p in m["pickups"]:
+            day = (p["published"] or "")[:10] or "?"
+            per_day.setdefault(p["lang"] or "?", {}).setdefault(day, 0)
+            per_day[p["lang"] or "?"][day] += 1
+    days = sorted({d for series in per_day.values() for d in series})
+    timeline = {
+        "type": "bar",
+        "labels": days,
+        "datasets": [
+            {"label": lang, "data": [series.get(d, 0) for d in days]}
+            for lang, series in sorted(per_day.items())
+        ],
+    }
     return render(
         request,
         "watch/campaigns.html",
