@@ -238,3 +238,22 @@ def test_azerbaijani_speakers_in_dictionary_form() -> None:
     # names that only look inflected stay as they are
     for name in ("Aytən Səfərova", "Adnan əs-Saadi", "Səudiyyə Ərəbistanı", "Rusiyanın Dağıstan"):
         assert dictionary_form(name) == name
+
+
+def test_russian_speakers_back_in_the_nominative() -> None:
+    from minbar.analysis.gazetteer import given_names
+    from minbar.text.ru_case import nominative
+
+    names = given_names()
+    cases = {
+        "Национального совета по телевидению и радио": "Национальный совет по телевидению и радио",
+        "Министерства цифрового развития и транспорта": "Министерство цифрового развития и транспорта",
+        "турецкого управления по чрезвычайным ситуациям": "турецкое управление по чрезвычайным ситуациям",
+        "городской администрации": "городская администрация",
+        "Сергея Лаптева": "Сергей Лаптев",
+        "России": "Россия",
+    }
+    for genitive, nom in cases.items():
+        assert nominative(genitive, names) == nom
+    for same in ("Елена Воронцова", "Министерство энергетики", "регулятора", "двух источников"):
+        assert nominative(same, names) == same

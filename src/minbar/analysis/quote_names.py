@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from minbar.analysis import quote_cues as C
+from minbar.text.ru_case import nominative
 from minbar.text.suffixes import dictionary_form
 
 #: Stands for a direct quotation inside a sentence while the indirect rules run.
@@ -105,6 +106,13 @@ _EN_SUBJECT = re.compile(
 )
 _CONJ = {"and", "və", "ve", "и"}
 _RU_GEN = re.compile(r"(?:ии|ы|а|и|ого|ой|я)$")
+
+
+@functools.lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    from minbar.analysis.gazetteer import given_names
+
+    return given_names()
 
 
 def fold(text: str) -> str:
@@ -441,13 +449,16 @@ class Speakers:
         return title
 
     def _dictionary_form(self, name: str) -> str:
-        """Azerbaijani speakers without a case ending (Xidmətinin → Xidməti). Turkish writes
+        """Speakers in dictionary form. Azerbaijani: no case ending (Xidmətinin → Xidməti); Russian:
+        the head back in the nominative (:mod:`minbar.text.ru_case`). Turkish writes
         the ending of a name after an apostrophe (removed by ``strip_suffix``), and its bare
         names often end like one (Tekin, Sarıkaya), so only a hyphenated ending is cut there."""
         if self.lang == "az":
             return dictionary_form(name)
         if self.lang == "tr":
             return dictionary_form(name, hyphen_only=True)
+        if self.lang == "ru":  # по словам Сергея Лаптева → Сергей Лаптев
+            return nominative(name, _given_names())
         return name
 
     def subject_of(self, text: str) -> str | None:
