@@ -4,6 +4,7 @@ other hosts, charts drawn, RTL charts mirrored, reading works with JavaScript of
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,10 +16,18 @@ from tests.test_web_support import ANALYST, PASSWORD, corpus_copy, live_server
 CHROMIUM = Path("/usr/bin/chromium")
 LANGS = ("ar", "tr", "az", "en", "ru")
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not shutil.which("chromium"),
-    reason="needs Debian's chromium (apt-get install -y chromium)",
+# Like PostgreSQL (MINBAR_TEST_SKIP_PG), the browser is required unless explicitly skipped: a CI
+# without chromium must fail, not pass quietly.
+SKIP_BROWSER = pytest.mark.skipif(
+    bool(os.environ.get("MINBAR_TEST_SKIP_BROWSER")), reason="MINBAR_TEST_SKIP_BROWSER is set"
 )
+pytestmark = SKIP_BROWSER
+
+
+def _chromium() -> str:
+    found = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    assert found, "browser tests need Debian's chromium: apt-get install -y chromium"
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        b = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
         yield b
         b.close()
 

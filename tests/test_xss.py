@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.test_browser import CHROMIUM, Watch, signed_in
+from tests.test_browser import SKIP_BROWSER, Watch, _chromium, signed_in
 from tests.test_web_support import PAYLOADS, corpus_copy, live_server, login
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
 DANGEROUS = (
     "[onerror],[onload],[onmouseover],[onclick],iframe,object,embed,svg,"
@@ -67,13 +65,14 @@ def test_payloads_are_escaped_in_html(site):
         assert 'href="javascript:' not in html.lower()
 
 
+@SKIP_BROWSER
 @pytest.mark.parametrize("bypass_csp", [False, True])
 def test_no_payload_executes_in_the_browser(site, bypass_csp):
     from playwright.sync_api import sync_playwright
 
     mb, _, base = site
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
         ctx, page = signed_in(browser, base, bypass_csp=bypass_csp)
         watch = Watch(page, base)
         try:
