@@ -45,6 +45,19 @@ class WebMixin:
         key = ("volume", days, bucket)
         return self._cached(key, lambda: volume(self.store.engine, days, bucket))
 
+    def trending_stories(self, hours: int = 24, limit: int = 15) -> list[dict]:
+        """Stories active in the last ``hours`` of stream time, fastest-growing first."""
+        from datetime import timedelta
+
+        from minbar.store.dashboard import stream_now
+
+        def compute() -> list[dict]:
+            with self.store.engine.connect() as conn:
+                now = stream_now(conn)
+            return self.stories(since=now - timedelta(hours=hours), sort="velocity", limit=limit)
+
+        return self._cached(("trending", hours, limit), compute)
+
     def source_names(self) -> list[str]:
         from minbar.store.dashboard import source_names
 

@@ -49,8 +49,7 @@ def chart(kind: str, labels: list, series: dict[str, list], **extra) -> dict:
 def dashboard(request: Request, window: str | None = Query(None), mb=Depends(get_mb)):
     window = window if window in WINDOWS else "24h"
     vol = mb.volume_series(30)
-    now = datetime.fromisoformat(vol["end"])
-    stories = mb.stories(since=now - WINDOWS[window], sort="velocity", limit=15)
+    stories = mb.trending_stories(int(WINDOWS[window].total_seconds() // 3600), 15)
     health = mb.source_health(14)
     return render(
         request,
