@@ -167,6 +167,12 @@ def test_htmx_search_and_logout(site, browser):
         page.wait_for_selector("#results .hit")
         assert "q=earthquake" in page.url
         assert page.locator("#results mark").count() > 0
+        page.goto(base + "/")
+        page.evaluate("window.__stay = 1")  # survives an HTMX swap, not a page load
+        page.click("#stories-panel .tabs a:not([aria-current])")
+        page.wait_for_url("**/?window=7d")
+        page.wait_for_selector("#stories-panel .tabs a[aria-current][href*='7d']")
+        assert page.evaluate("window.__stay") == 1
         page.click("form.logout button")
         page.wait_for_url(base + "/login")
         page.goto(base + "/sources")
