@@ -29,7 +29,6 @@ from pathlib import Path
 
 from minbar.analysis.transliterate import latin_to_cyrillic, script_of, skeleton
 from minbar.text.normalize import fold, light, tokens
-from minbar.text.suffixes import readings
 
 TYPES = ("PER", "ORG", "LOC")
 _DATA = "minbar.analysis.data"
@@ -201,8 +200,6 @@ def text_forms(word: str, agglutinative: bool) -> tuple[str, ...]:
             if suf == "a" and f[:-1].endswith(_SURNAME_ENDS):
                 continue  # Əliyeva, Məmmədova: a woman's surname, not a dative
             forms.append(f[: -len(suf)])
-    # plural, possessive and stacked endings (Gəncədəki, şəhərimizdə): minbar.text.suffixes
-    forms.extend(r for r in readings(f) if r not in forms)
     return tuple(forms)
 
 

@@ -139,13 +139,6 @@ _ALL = (COPULA, RELATIVE, CASE, POSSESSIVE, PLURAL)
 
 
 @lru_cache(maxsize=200_000)
-def readings(word: str) -> tuple[str, ...]:
-    """Every shorter form one folded word may stand for, as written (no consonant
-    normalisation): for matching against a list of names (the entity gazetteer)."""
-    return tuple(sorted(w for w in _readings(word, _ALL) if w != word))
-
-
-@lru_cache(maxsize=200_000)
 def analyses(word: str) -> tuple[str, ...]:
     """Every stem one folded Turkish/Azerbaijani word may stand for, the word itself included
     (last consonant normalised), sorted. A document indexes all of them: ``Naxçıvanın`` is
