@@ -328,13 +328,13 @@ def insert_alerts(store: Store, rows: Sequence[dict], done_ids: Sequence[int] = 
     now = utcnow()
     n = 0
     with store.engine.begin() as conn:
-        stmt = _insert_ignore(store, alerts)
+        stmt = _insert_ignore(store, alerts).returning(alerts.c.id)
         values = [{"article_id": None, "story_id": None, "source_id": None, "score": None,
                    **row, "created_at": now} for row in rows]  # fmt: skip
-        for start in range(0, len(values), 200):  # one multi-row INSERT per 200 alerts
-            chunk = values[start : start + 200]
-            # RETURNING counts the rows really inserted (rowcount is -1 on some drivers)
-            n += len(conn.execute(stmt.values(chunk).returning(alerts.c.id)).all())
+        if values:
+            # executemany of one cached statement (SQLAlchemy batches it as "insertmanyvalues");
+            # RETURNING yields only the rows really inserted (rowcount is -1 on some drivers)
+            n = len(conn.execute(stmt, values).all())
         stages.mark_done(conn, STAGE, done_ids)
     return n
 
