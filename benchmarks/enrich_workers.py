@@ -66,6 +66,29 @@ def _stories(store, gold: dict[str, str]) -> dict:
     return bcubed({ids[u]: s for u, s in pred.items()}, {ids[u]: gold[u] for u in pred})
 
 
+def _found(store) -> dict:
+    """What enrichment found: matched sentences (distinct article, sentence), check-worthy
+    sentences, quotes."""
+    from sqlalchemy import distinct, func, tuple_
+
+    from minbar.store.schema import article_sentences, claim_matches, quotes
+
+    with store.engine.connect() as conn:
+        return {
+            "matched_sentences": conn.execute(
+                select(
+                    func.count(
+                        distinct(tuple_(claim_matches.c.article_id, claim_matches.c.sentence))
+                    )
+                )
+            ).scalar_one(),
+            "checkworthy_sentences": conn.execute(
+                select(func.count()).where(article_sentences.c.checkworthy.is_(True))
+            ).scalar_one(),
+            "quotes": conn.execute(select(func.count()).select_from(quotes)).scalar_one(),
+        }
+
+
 def _wait_ready(logs: list[Path], procs, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -136,6 +159,7 @@ def run(config: str, inputs: list[str], gold: dict[str, str], tmp: Path) -> dict
                 huey.storage.flush_all()
             status = mb.status()
             quality = _stories(mb.store, gold)
+            found = _found(mb.store)
         finally:
             for p in procs:
                 if p.poll() is None:
@@ -153,6 +177,7 @@ def run(config: str, inputs: list[str], gold: dict[str, str], tmp: Path) -> dict
         "articles_per_s": round(n / seconds, 3),
         "status": status,
         "stories_bcubed_demo": quality,
+        **found,
         "stage_seconds": stages,
     }
 
