@@ -4,7 +4,7 @@ Embedded mode (no Redis URL) uses ``SqliteHuey`` in the data dir and enriches ev
 once a minute, one run at a time (the "minbar-enrich" task lock, one machine). Server mode uses
 ``RedisHuey``: enrichment is per article — :func:`enqueue_pending` queues the articles the
 database says are unfinished, in tasks of a few ids, and any worker runs them
-(:func:`minbar.work.worker.run_batch`); only the story assignment inside is serialised (a
+(:func:`minbar.work.batch.run_batch`); only the story assignment inside is serialised (a
 database lock, :func:`minbar.store.leases.exclusive`). Tasks carry ids, never articles, and are
 idempotent.
 """
@@ -104,7 +104,7 @@ def make_huey(
     def enrich_batch(ids: list[int]) -> dict:
         """A few article ids: leased, enriched, released (what :func:`enqueue_pending` queues;
         workers also sweep the database themselves, :class:`minbar.work.worker.Sweeper`)."""
-        from minbar.work.worker import run_batch
+        from minbar.work.batch import run_batch
 
         return run_batch(settings, ids, config)
 
