@@ -93,7 +93,7 @@ def test_unknown_person_gets_the_same_skeleton_key_across_scripts(rec):
     spellings = [("Ali Öztürk", "tr"), ("Али Озтюрк", "ru"), ("علي أوزتورك", "ar")]
     resolved = [rec.resolve(name, lang) for name, lang in spellings]
     assert all(m is not None and m.type == "PER" for m in resolved)
-    assert {m.key for m in resolved} == {"PER:~lstrk"}
+    assert {m.key for m in resolved} == {"PER:~VlVstrk"}
     assert (
         skeleton("Leyla Məmmədova", "az") == skeleton("ليلى محمدوفا") == skeleton("Лейла Мамедова")
     )
@@ -114,7 +114,7 @@ def test_unknown_people_found_by_cues(rec):
 def test_surname_alone_takes_the_key_of_the_full_name(rec):
     found = rec.extract("Ali Öztürk Van'a gitti. Öztürk açıklama yaptı.", "tr")
     people = [(m.text, m.key) for m in found if m.type == "PER"]
-    assert people == [("Ali Öztürk", "PER:~lstrk"), ("Öztürk", "PER:~lstrk")]
+    assert people == [("Ali Öztürk", "PER:~VlVstrk"), ("Öztürk", "PER:~VlVstrk")]
 
 
 def test_resolve_speaker_strings(rec):
@@ -233,3 +233,57 @@ def test_token_with_no_trie_form_does_not_crash():
     for text, keys in expected.items():
         # the empty tokens are skipped and the real names around them still found
         assert [m.key for m in rec.extract(text, None)] == keys, text
+
+
+# --- people across scripts (benchmarks/names_xscript.py; docs/notes/M-names-stories.md) -------
+
+#: Reached 2026-12-06 (helper M): test half 21/33 linked, 0 of 20 near-name pairs merged; dev
+#: half (tuned on) 30/33.
+NAMES_TEST_FLOOR = 21
+NAMES_DEV_FLOOR = 30
+
+
+def _names_eval(split: str) -> dict:
+    from benchmarks.names_xscript import DATA, evaluate
+
+    assert DATA.exists(), f"missing {DATA}"  # fail, never skip
+    return evaluate(split)
+
+
+def test_gate_names_test_half_linked_and_no_near_name_merged():
+    r = _names_eval("test")
+    linked, total = map(int, r["linked_count"].split("/"))
+    assert total >= 30
+    assert linked >= NAMES_TEST_FLOOR, r
+    assert r["near_pairs"] >= 20
+    assert r["wrong_merges"] == [], r["wrong_merges"]
+
+
+def test_regression_names_dev_half():
+    linked, _ = map(int, _names_eval("dev")["linked_count"].split("/"))
+    assert linked >= NAMES_DEV_FLOOR
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (("Алиев", "ru"), ("Алиева", "ru")),
+        (("Əli Həsənov", "az"), ("Əli Hüseynov", "az")),
+        (("Ziya Məmmədov", "az"), ("Ziya Əhmədov", "az")),
+        (("Гасанов", "ru"), ("Гусейнов", "ru")),
+        (("حسنوف", "ar"), ("حسينوف", "ar")),
+    ],
+)
+def test_near_names_stay_apart(rec, a, b):
+    assert rec.resolve(*a).key != rec.resolve(*b).key
+
+
+def test_genitive_surname_in_running_text_is_still_the_listed_man(rec):
+    assert "PER:ilham-aliyev" in keys(rec, "Встреча Путина и Алиева прошла в Баку.", "ru", "PER")
+    assert rec.resolve("Алиева", "ru").key != "PER:ilham-aliyev"  # a name string: a woman
+
+
+def test_name_string_read_whole_even_when_a_part_is_a_place(rec):
+    assert rec.resolve("Пан Ги Мун", "ru").type == "PER"
+    assert rec.resolve("Ban Ki-moon", "en").key == rec.resolve("بان كي مون", "ar").key
+    assert rec.resolve("Bakı", "az").type == "LOC"

@@ -62,6 +62,9 @@ _SENT_BREAK = set('.!?\n:;"«»“”()[]')
 #: Gap characters an alias may span ("U.S.", "Rostov-on-Don", "Al Thani").
 _ALIAS_GAP = set(" \t-.'’")
 AGGLUTINATIVE = {"tr", "az"}
+_RU_FEM = ("ова", "ева", "ёва", "ина", "ына")
+#: A woman's surname in a Latin canonical name (Mehriban Aliyeva, Maria Zakharova).
+_FEM_LATIN = re.compile(r"(?:ov|ev|in|sk)a(?:ya)?$")
 
 
 @lru_cache(maxsize=200_000)
@@ -353,21 +356,56 @@ class EntityRecognizer:
         if not name:
             return None
         found = self.extract(name, lang)
-        for kind in ("PER", "ORG"):
-            hit = next((m for m in found if m.type == kind), None)
-            if hit:
-                return hit
         toks = tokenize(name)
-        if not 1 <= len(toks) <= 4 or found:
+        surface = name[toks[0].start : toks[-1].end] if toks else ""
+        span = (toks[0].start, toks[-1].end) if toks else (0, 0)
+        # A string that is only a name, of which extraction took a part ("Пан Ги Мун" → the
+        # Panama of "Пан"; "Məhəmməd Əmin Rəsulzadə" → "Əmin Rəsulzadə"), is one person.
+        whole = self._only_name(toks) and (
+            not any((m.start, m.end) == span for m in found) or self._woman_or_genitive(toks, found)
+        )
+        if not whole:
+            for kind in ("PER", "ORG"):
+                hit = next((m for m in found if m.type == kind), None)
+                if hit:
+                    return hit
             return found[0] if found else None
-        latin_like = toks[0].script != "arabic"
-        if latin_like and not all(t.cap or t.fold in lex.NAME_CONNECTORS for t in toks):
-            return None
-        if any(t.fold in lex.NOT_NAMES or t.fold in lex.AR_STOP for t in toks):
-            return None
-        surface = name[toks[0].start : toks[-1].end]
         canonical, key = self._person(surface, lang, toks[-1], {})
         return EntityMention(surface, "PER", canonical, key, toks[0].start, toks[-1].end)
+
+    def _woman_or_genitive(self, toks: list[Tok], found: list[EntityMention]) -> bool:
+        """A lone Russian surname in -ова/-ева/-ина is a woman's name or a man's genitive
+        (Алиева). A name string (a speaker, a user's query) is in the nominative, so it is read
+        as the woman's, not as a listed man's genitive; in running text the genitive reading
+        stays (Встреча Путина и Эрдогана)."""
+        if len(toks) != 1 or toks[0].script != "cyrillic" or not toks[0].fold.endswith(_RU_FEM):
+            return False
+        hit = next((m for m in found if m.type == "PER"), None)
+        return (
+            hit is not None
+            and not hit.key.startswith("PER:~")
+            and not _FEM_LATIN.search(fold(hit.canonical))
+        )
+
+    @staticmethod
+    def _only_name(toks: list[Tok]) -> bool:
+        """1-4 words that can only be a person's name: capitalised (a lower-case part after a
+        hyphen, "Ban Ki-moon", or a connector such as "bin", "de" allowed), no title, no
+        stop word."""
+        if not 1 <= len(toks) <= 4:
+            return False
+        if toks[0].script != "arabic" and not all(
+            t.cap or t.fold in lex.NAME_CONNECTORS or (k and t.gap == "-")
+            for k, t in enumerate(toks)
+        ):
+            return False
+        return not any(
+            t.fold in lex.NOT_NAMES
+            or t.fold in lex.AR_STOP
+            or t.fold in lex.TITLES
+            or t.fold in lex.AR_TITLES
+            for t in toks
+        )
 
 
 _CACHE: dict[tuple, EntityRecognizer] = {}

@@ -69,8 +69,18 @@ _COMPOUND_FIRST = frozenset(
 )
 #: Letters of an H-like sound (Latin, Cyrillic, Arabic).
 _H_INITIAL = frozenset("hхحهخ")
+#: A word that starts with a vowel, after folding: Latin vowels, Cyrillic vowels other than the
+#: iotated е/ё/ю/я (Елена = Yelena), Arabic alef and ʿayn (علييف Əliyev, أحمد Əhməd). Every
+#: script writes a name's first vowel, so it is part of the key: Əhmədov ≠ Məmmədov.
+_VOWEL_INITIAL = frozenset("aeiouyаоуыиэاع") - {"y"}
+VOWEL_MARK = "V"
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+#: The Arabic article written in Latin or Cyrillic before a hyphen (al-, el-, əl-, es-, ad-,
+#: аль-, ас-): Arabic script drops it (see above), so the other scripts do too.
+_ARTICLE = re.compile(
+    r"(?<![^\W\d_])(?:[aeəu][lsdrntzş]|[аэу](?:ль|[лсдрнтзш]))[-‐]", re.IGNORECASE
+)
 
 
 def script_of(text: str) -> str:
@@ -85,7 +95,9 @@ def script_of(text: str) -> str:
     return "latin"
 
 
-def _classes(word: str, table: dict[str, str], digraphs) -> list[str]:
+def _classes(
+    word: str, table: dict[str, str], digraphs, glides: tuple[str, int] | None = None
+) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(word):
@@ -95,7 +107,10 @@ def _classes(word: str, table: dict[str, str], digraphs) -> list[str]:
                 i += len(dg)
                 break
         else:
-            out.append(table.get(word[i], ""))
+            cls = table.get(word[i], "")
+            if glides and 0 < i < glides[1] and _is_glide(word, i, glides[0]):
+                cls = GLIDE
+            out.append(cls)
             i += 1
     return out
 
@@ -111,7 +126,8 @@ def _word_skeleton(
     "moon" letter, where it is pronounced and written in Latin and Cyrillic too (زين العابدين
     Zeynalabdin, أبو الفضل Əbülfəz, عبد العزيز Abdulaziz; but نور الدين Nurəddin)."""
     script = script_of(word)
-    if script == "arabic" and len(word) > 3 and word.startswith("ال"):
+    article = script == "arabic" and len(word) > 3 and word.startswith("ال")
+    if article:
         keep_l = compound and word[2] not in _SUN_LETTERS
         word = ("ل" if keep_l else "") + word[2:]
     word = fold_token(word)
@@ -120,19 +136,51 @@ def _word_skeleton(
     # Гасанов, Гитлер), so h ~ г ~ ح ~ х there. Inside a word h stays dropped (Məhəmməd /
     # Мамед, Behbudov / Бейбутов, John / Джон); measured both ways on names_xscript.json dev.
     initial_h = word[:1] in _H_INITIAL or word.startswith("kh")
+    initial_v = word[:1] in _VOWEL_INITIAL
+    # glides up to the -ov/-ev itself, not in a case ending after it (Əliyevi, Алиеву)
+    glides = (script, _OV_END.search(word).end()) if _OV_SURNAME.search(word) else None
     if script == "arabic":
-        classes = _classes(word, _ARABIC_CLASS, _ARABIC_DIGRAPHS)
+        if article and word.endswith("وي"):  # nisba -vi: الكنجوي Gəncəvi, Ganjavi
+            word = word[:-2] + "ڤي"
+        classes = _classes(word, _ARABIC_CLASS, _ARABIC_DIGRAPHS, glides)
     elif script == "cyrillic":
-        classes = _classes(word, _CYRILLIC_CLASS, _CYRILLIC_DIGRAPHS)
+        classes = _classes(word, _CYRILLIC_CLASS, _CYRILLIC_DIGRAPHS, glides)
     else:
         table = _LATIN_CLASS
         if lang in _C_AS_K:
             table = {**_LATIN_CLASS, "c": "k", "x": "ks", "j": "j"}
-        classes = _classes(word, table, _LATIN_DIGRAPHS)
+        if len(word) > 3 and word.endswith("wi"):  # nisba -wi: Tahtawi = Tahtavi
+            word = word[:-2] + "vi"
+        classes = _classes(word, table, _LATIN_DIGRAPHS, glides)
     out = "".join(c for c in classes if c and c != "h")
     if initial_h:
         out = "k" + out
+    elif initial_v:
+        out = VOWEL_MARK + out
     return out + FEMININE_MARK if feminine else out
+
+
+#: A surname of the -ov/-ev type (Hüseynov, Гусейнов, حسينوف; feminine forms too).
+_OV_SURNAME = re.compile(
+    r"..(?:ov|ev)(?:a|e|u|[iu]n|n[iu]n|[dt][ae]n?|l[ae]r?|y[ae])?$|..(?:ov|yev)i$"
+    r"|..(?:ов|ев|ёв)(?:а|у|ым|ой|ом|е|ы|ых|ым|ою)?$|..(?:وف|يف)ا?$"
+)
+_OV_END = re.compile(r"(?:ov|ev|ов|ев|ёв|وف|يف)(?!.*(?:ov|ev|ов|ев|ёв|وف|يف))")
+_CYR_VOWELS = "аеёиоуыэюяь"
+GLIDE = "y"
+
+
+def _is_glide(word: str, i: int, script: str) -> bool:
+    """Inside an -ov/-ev surname, i/y are a class of their own: Arabic writes them (ي in
+    حسينوف Hüseynov, علييف Əliyev, كريموف Kərimov) and leaves ə/a/e out (حسنوف Həsənov), so
+    Hüseynov and Həsənov, same consonants, stay apart. Cost: Arabic also writes a Russian e as
+    ي (بيسكوف Peskov), and Russian may render an Azerbaijani h as й (Бейбутов Behbudov)."""
+    ch = word[i]
+    if script == "latin":
+        return ch in "iy"
+    if script == "arabic":
+        return ch == "ي"
+    return ch in "ийы" or (ch in "еёюя" and word[i - 1] in _CYR_VOWELS)
 
 
 def collapse(s: str) -> str:
@@ -145,12 +193,13 @@ def collapse(s: str) -> str:
 
 @lru_cache(maxsize=65536)
 def skeleton(name: str, lang: str | None = None) -> str:
-    """Loose phonetic key of a name in any of the three scripts ("Ali Öztürk" → "lstrk").
+    """Loose phonetic key of a name in any of the three scripts ("Ali Öztürk" → "VlVstrk";
+    ``V`` marks a word that starts with a vowel).
 
     Words are concatenated before repeated classes collapse, so "Abdullah" and "عبد الله"
     agree; the Arabic article is dropped (فخر الدين → Fahrettin). ``lang`` only matters for
     Latin ``c``/``x`` (English versus Turkish/Azerbaijani)."""
-    words = _LETTERS.findall(light(name))
+    words = _LETTERS.findall(_ARTICLE.sub("", light(name)))
     fem_ok = _cyrillic_feminine_ok(words) if script_of(name) == "cyrillic" else True
     parts = [
         _word_skeleton(w, lang, i > 0 and fold_token(words[i - 1]) in _COMPOUND_FIRST, fem_ok)
