@@ -139,3 +139,13 @@ def test_forget_drops_only_unowned_leases(store) -> None:
     assert leases.unowned_ids(store.engine) == ids[1:]
     leases.forget(store.engine, ids)  # the one a worker holds stays
     assert [r["article_id"] for r in leases.held(store.engine)] == ids[:1]
+
+
+def test_attempted_tells_retaken_work_apart(store) -> None:
+    ids = _articles(store, 3)
+    leases.offer(store.engine, ids, ttl=600)
+    assert leases.attempted(store.engine, ids) == set()
+    leases.claim(store.engine, ids[:1], "dead", ttl=60)
+    _expire(store, ids[:1])
+    assert leases.offer(store.engine, ids, ttl=600) == ids[:1]
+    assert leases.attempted(store.engine, ids) == {ids[0]}

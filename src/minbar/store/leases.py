@@ -175,6 +175,21 @@ def fail(engine: Engine, ids: Iterable[int], owner: str, error: str, retry_after
             )
 
 
+def attempted(engine: Engine, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` some worker has claimed before (retaken work)."""
+    out: set[int] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        with engine.connect() as conn:
+            out.update(
+                conn.execute(
+                    select(work_leases.c.article_id).where(
+                        work_leases.c.article_id.in_(chunk), work_leases.c.attempts > 0
+                    )
+                ).scalars()
+            )
+    return out
+
+
 def failed_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(

@@ -4,10 +4,11 @@ Two modes, chosen by ``MINBAR_REDIS_URL``:
 
 * **embedded** (no Redis URL): ``SqliteHuey`` in the data dir; ``minbar run`` (or ``minbar serve``)
   polls sources every minute and enriches whatever is pending, one run at a time — as in round 1.
-* **server** (Redis URL set): ``RedisHuey`` shared by any number of ``minbar worker`` processes on
-  any machines, all on one ``MINBAR_DATABASE_URL``. ``minbar ingest`` stores articles and queues
-  their enrichment (:func:`minbar.work.queue.enqueue_pending`); a task carries article ids, the
-  worker takes a lease on each (:mod:`minbar.store.leases`), enriches them and drops the leases.
+* **server** (Redis URL set): ``PriorityRedisHuey`` shared by any number of ``minbar worker``
+  processes on any machines, all on one ``MINBAR_DATABASE_URL``. ``minbar ingest`` stores
+  articles and queues their enrichment (:func:`minbar.work.queue.enqueue_pending`); a task
+  carries article ids, the worker takes a lease on each (:mod:`minbar.store.leases`), enriches
+  them and drops the leases. Articles retaken from a dead worker are queued with priority.
   The database says what is pending, so a worker killed with -9 loses nothing: its leases expire
   and every worker's sweep queues the articles again.
 

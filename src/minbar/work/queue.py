@@ -2,7 +2,7 @@
 
 Embedded mode (no Redis URL) uses ``SqliteHuey`` in the data dir and enriches everything pending
 once a minute, one run at a time (the "minbar-enrich" task lock, one machine). Server mode uses
-``RedisHuey``: enrichment is per article — :func:`enqueue_pending` queues the articles the
+``PriorityRedisHuey``: enrichment is per article — :func:`enqueue_pending` queues the articles the
 database says are unfinished, in tasks of a few ids, and any worker runs them
 (:func:`minbar.work.batch.run_batch`); only the story assignment inside is serialised (a
 database lock, :func:`minbar.store.leases.exclusive`). Tasks carry ids, never articles, and are
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.exceptions import TaskLockedException
 
 from minbar.config import Settings
@@ -30,6 +30,8 @@ POLL_LOCK = "minbar-poll-sources"
 ENRICH_LOCK = "minbar-enrich"
 #: Articles looked at per sweep (the rest waits for the next one).
 SWEEP_LIMIT = 20_000
+#: Priority of articles some worker already claimed once (retaken from a dead or failed one).
+RETAKEN_PRIORITY = 10
 
 
 def make_huey(
@@ -39,7 +41,8 @@ def make_huey(
     config = config or WorkConfig.from_env()
     if settings.redis_url:
         # results=False: nobody reads a worker's return value; kept, they would pile up in Redis
-        huey: Huey = RedisHuey(
+        # a priority queue: articles retaken from a dead worker go before the backlog
+        huey: Huey = PriorityRedisHuey(
             config.queue_name, url=settings.redis_url, immediate=immediate, results=False
         )
     else:
@@ -150,8 +153,14 @@ def enqueue_pending(store: Store, huey: Huey, config: WorkConfig | None = None) 
     if not ids:
         return 0
     offered = leases.offer(store.engine, ids, config.queue_ttl)
-    for start in range(0, len(offered), config.task_batch):
-        huey.minbar_enrich(offered[start : start + config.task_batch])  # type: ignore[attr-defined]
+    retaken = leases.attempted(store.engine, offered) if offered else set()
+    for group, priority in (
+        ([i for i in offered if i in retaken], RETAKEN_PRIORITY),
+        ([i for i in offered if i not in retaken], None),
+    ):
+        for start in range(0, len(group), config.task_batch):
+            chunk = group[start : start + config.task_batch]
+            huey.minbar_enrich(chunk, priority=priority)  # type: ignore[attr-defined]
     if offered:
         log.info("queued %d articles", len(offered))
     return len(offered)
