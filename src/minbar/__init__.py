@@ -1,7 +1,7 @@
 """minbar: multilingual media monitoring and counter-disinformation.
 
-``from minbar import Minbar`` gives the library facade: every use case is one of its methods, and the
-CLI, the web/API layer and the workers call only it.
+``from minbar import Minbar`` gives the library facade: every use case is one of its methods, and
+the CLI, the web/API layer and the workers call only it.
 """
 
 from __future__ import annotations
