@@ -705,8 +705,7 @@ def insert_pickups(store: Store, rows: Sequence[dict]) -> int:
     now = utcnow()
     with store.engine.begin() as conn:
         stmt = _insert_ignore(store, campaign_pickups).returning(campaign_pickups.c.message_id)
-        for row in rows:
-            n += len(conn.execute(stmt.values(found_at=now, **row)).all())
+        n = len(conn.execute(stmt, [{**row, "found_at": now} for row in rows]).all())
     return n
 
 
