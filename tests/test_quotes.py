@@ -223,7 +223,7 @@ def test_gold_set_size() -> None:
 
 
 def test_azerbaijani_speakers_in_dictionary_form() -> None:
-    from minbar.text.suffixes import dictionary_form
+    from minbar.text.names import dictionary_form
 
     text = (
         "Milli Hidrometeorologiya Xidmətinin məlumatına görə, küləyin sürəti ayrı-ayrı "

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 
 from minbar.analysis import quote_cues as C
+from minbar.text.names import dictionary_form
 from minbar.text.ru_case import nominative
-from minbar.text.suffixes import dictionary_form
 
 #: Stands for a direct quotation inside a sentence while the indirect rules run.
 MASK = "\ue000"
