@@ -12,7 +12,13 @@ by leave-groups-out cross-validation on the dev half (``cv_acc@1``), never on a 
 Note: CheckThat! 2021 2A English *dev* is the CheckThat! 2020 Task 2 *test* set (199 of 199
 tweets), so ``--ct21-dev`` makes CT2020 a dev set. Writes src/minbar/matching/data/reranker.json.
 
+With ``--nearmiss`` (default on) the near-miss DEV set benchmarks/data/nearmiss_dev.json joins
+the dev queries: its extra fact-check is added to the store, its near-misses count as unrelated
+queries (a match is a false match) and its restatements as positives. ``--features`` picks the
+features the model uses (default: all of minbar.matching.features.FEATURES).
+
     python benchmarks/train_reranker.py [--sources xling|xling+ct21] [--out PATH] [--penalty 1]
+        [--features cos,sparse,...] [--no-nearmiss] [--dry-run]
 """
 
 from __future__ import annotations
@@ -37,6 +43,41 @@ from minbar.store.factchecks import get_factchecks
 from minbar.store.repository import Store
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "minbar" / "matching" / "data" / "reranker.json"
+NEARMISS_DEV = Path(__file__).resolve().parent / "data" / "nearmiss_dev.json"
+
+
+def nearmiss_queries(path: Path = NEARMISS_DEV) -> tuple[list[dict], list[dict]]:
+    """(extra fact-checks, queries in the cross-lingual set's shape: group = target)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    queries = [
+        {
+            "id": q["id"],
+            "lang": q["lang"],
+            "text": q["text"],
+            "group": q["target"],
+            "kind": "restatement" if q["target"] else "nearmiss",
+        }
+        for q in data["queries"]
+    ]
+    return data["factchecks"], queries
+
+
+def add_extra_factchecks(store, matcher: Matcher, extra: list[dict]) -> None:
+    """Insert fact-checks given as {id, lang, url, claim} with their e5 vectors."""
+    from minbar.ingest.claimreview import FactCheckIn
+    from minbar.store.factchecks import add_factchecks
+
+    if not extra:
+        return
+    claims = [f["claim"] for f in extra]
+    recs = [FactCheckIn(url=f["url"], claim=f["claim"], lang=f["lang"]) for f in extra]
+    add_factchecks(
+        store.engine,
+        recs,
+        matcher.embedder.passages(claims),
+        matcher.embedder.sparse(claims),
+    )
+    matcher.refresh()
 
 
 def fit_logistic(
@@ -136,18 +177,21 @@ def ct21_pairs(reranker: Reranker, split: str = "train") -> tuple[list, np.ndarr
     return Q, np.array(X), np.array(y)
 
 
-def xling_rows(queries: list[dict]) -> list[tuple]:
-    """(query index, group of candidate, features, label) for the cross-lingual queries."""
+def xling_rows(queries: list[dict], extra: list[dict] = ()) -> list[tuple]:
+    """(query index, group of candidate, features, label) for the cross-lingual queries;
+    ``extra`` fact-checks ({id, lang, url, claim}) join the demo ones, their group is their id."""
     n = len(FEATURES)
     neutral = Reranker((0.0,) * n, 0.0, 0.5, (0.0,) * n, (1.0,) * n)
     data = json.loads(DATA.read_text(encoding="utf-8"))
     group_of_url = {u: g["id"] for g in data["groups"] for u in g["factchecks"]}
+    group_of_url.update({f["url"]: f["id"] for f in extra})
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=tmp)
         store = Store.open(settings)
         import_factchecks(store, [str(p) for p in demo.factcheck_files()], settings)
         matcher = Matcher(store.engine, reranker=neutral)
+        add_extra_factchecks(store, matcher, list(extra))
         url = {i: f.url for i, f in get_factchecks(store.engine, list(range(1, 100_000))).items()}
         qvecs = matcher.embedder.queries([q["text"] for q in queries])
         qsparse = matcher.embedder.sparse([q["text"] for q in queries])
@@ -158,20 +202,25 @@ def xling_rows(queries: list[dict]) -> list[tuple]:
     return rows
 
 
+COLS: list[int] = list(range(len(FEATURES)))
+L2 = 1e-2
+
+
 def fit(rows: list[tuple], ct: tuple | None, penalty: float, queries: list[dict]):
     """Logistic fit on the cross-lingual rows (and CheckThat! pairs, weighted equally as a
     source), then the no-match threshold that maximises acc@1 − penalty × false-match rate on
     the same cross-lingual queries. Returns (weights, bias, mean, scale, threshold)."""
-    X = np.array([r[2] for r in rows])
+    X = np.array([r[2] for r in rows])[:, COLS]
     y = np.array([r[3] for r in rows])
     if ct is not None:
         Xct, yct = ct
+        Xct = Xct[:, COLS]
         weights = np.concatenate([np.full(len(y), 1 / len(y)), np.full(len(yct), 1 / len(yct))])
         w, b, mean, scale = fit_logistic(
             np.vstack([X, Xct]), np.concatenate([y, yct]), weights=weights
         )
     else:
-        w, b, mean, scale = fit_logistic(X, y)
+        w, b, mean, scale = fit_logistic(X, y, l2=L2)
     thr = best_threshold(rows, _prob(X, w, b, mean, scale), queries, penalty)[1]
     return w, b, mean, scale, thr
 
@@ -224,6 +273,8 @@ def cross_validate(rows, queries, ct, penalty, folds: int = 4) -> dict:
     fold_q = {qi: fold_of[q["group"]] for qi, q in enumerate(queries) if q["group"]}
     fold_q.update({qi: k % folds for k, qi in enumerate(unrel)})
     tot = [0, 0, 0, 0]
+    tot_nm = [0, 0, 0, 0]
+    per_lang: dict[str, list[int]] = {}
     for f in range(folds):
         train_q = [qi for qi in fold_q if fold_q[qi] != f]
         held = [qi for qi in fold_q if fold_q[qi] == f]
@@ -231,10 +282,27 @@ def cross_validate(rows, queries, ct, penalty, folds: int = 4) -> dict:
         remap = {qi: k for k, qi in enumerate(train_q)}
         sub_rows = [(remap[r[0]], *r[1:]) for r in tr_rows]
         w, b, mean, scale, thr = fit(sub_rows, ct, penalty, [queries[qi] for qi in train_q])
-        X = np.array([r[2] for r in rows])
-        res = outcome(rows, _prob(X, w, b, mean, scale), queries, thr, held)
+        X = np.array([r[2] for r in rows])[:, COLS]
+        prob = _prob(X, w, b, mean, scale)
+        res = outcome(rows, prob, queries, thr, held)
         tot = [a + c for a, c in zip(tot, res, strict=True)]
-    return {"cv_acc@1": round(tot[0] / tot[1], 4), "cv_false_matches": f"{tot[2]}/{tot[3]}"}
+        nm = outcome(rows, prob, queries, thr, [qi for qi in held if queries[qi]["id"][0] == "n"])
+        tot_nm = [a + c for a, c in zip(tot_nm, nm, strict=True)]
+        for qi in held:
+            q = queries[qi]
+            if q["group"]:
+                key = q["lang"]
+                per_lang.setdefault(key, [0, 0])
+                ok = outcome(rows, prob, queries, thr, [qi])[0]
+                per_lang[key][0] += ok
+                per_lang[key][1] += 1
+    return {
+        "cv_acc@1": round(tot[0] / tot[1], 4),
+        "cv_false_matches": f"{tot[2]}/{tot[3]}",
+        "cv_nearmiss_false_matches": f"{tot_nm[2]}/{tot_nm[3]}",
+        "cv_objective": round(tot[0] / tot[1] - penalty * tot[2] / max(1, tot[3]), 4),
+        "cv_acc@1_per_lang": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_lang.items())},
+    }
 
 
 def ct_map5(model: Reranker, pairs: tuple) -> float:
@@ -243,7 +311,11 @@ def ct_map5(model: Reranker, pairs: tuple) -> float:
 
     Q, X, _ = pairs
     prob = _prob(
-        X, np.array(model.coef), model.intercept, np.array(model.mean), np.array(model.scale)
+        X[:, COLS],
+        np.array(model.coef),
+        model.intercept,
+        np.array(model.mean),
+        np.array(model.scale),
     )
     by_q: dict[str, list] = {}
     for (qid, vid, rel), p in zip(Q, prob, strict=True):
@@ -270,11 +342,33 @@ def main() -> None:
         action="store_true",
         help="also report MAP@5 on CheckThat! 2021 2A English dev (= CT2020 test)",
     )
+    ap.add_argument("--features", help="comma-separated subset of FEATURES (default: all)")
+    ap.add_argument("--no-nearmiss", action="store_true", help="without nearmiss_dev.json")
+    ap.add_argument("--l2", type=float, default=1e-2)
+    ap.add_argument("--rows-cache", type=Path, help="reuse/write the dev feature rows (JSON)")
+    ap.add_argument("--dry-run", action="store_true", help="report only, write no weights")
     args = ap.parse_args()
     t0 = time.time()
+    names = args.features.split(",") if args.features else list(FEATURES)
+    COLS[:] = [FEATURES.index(f) for f in names]
+    global L2
+    L2 = args.l2
     data = json.loads(DATA.read_text(encoding="utf-8"))
     queries = [q for q in data["queries"] if split_of(q) == "dev"]
-    rows = xling_rows(queries)
+    extra: list[dict] = []
+    if not args.no_nearmiss:
+        extra, nq = nearmiss_queries()
+        queries += nq
+    if args.rows_cache and args.rows_cache.exists():
+        cached = json.loads(args.rows_cache.read_text())
+        assert cached["ids"] == [q["id"] for q in queries], "rows cache is for other queries"
+        rows = [tuple(r) for r in cached["rows"]]
+    else:
+        rows = xling_rows(queries, extra)
+        if args.rows_cache:
+            args.rows_cache.write_text(
+                json.dumps({"ids": [q["id"] for q in queries], "rows": rows})
+            )
     n = len(FEATURES)
     neutral = Reranker((0.0,) * n, 0.0, 0.5, (0.0,) * n, (1.0,) * n)
     ct = None
@@ -283,10 +377,12 @@ def main() -> None:
         ct = (Xct, yct)
     cv = cross_validate(rows, queries, ct, args.penalty)
     w, b, mean, scale, thr = fit(rows, ct, args.penalty, queries)
-    X = np.array([r[2] for r in rows])
+    X = np.array([r[2] for r in rows])[:, COLS]
     ok, n_rel, fm, n_unrel = outcome(rows, _prob(X, w, b, mean, scale), queries, thr)
-    trained_on = "minbar cross-lingual claim set dev half (split by fact-check group)" + (
-        " + CheckThat! 2021 2A English train (test duplicates removed)" if ct else ""
+    trained_on = (
+        "minbar cross-lingual claim set dev half (split by fact-check group)"
+        + (" + near-miss dev set" if extra else "")
+        + (" + CheckThat! 2021 2A English train (test duplicates removed)" if ct else "")
     )
     model = Reranker(
         tuple(map(float, w)),
@@ -295,6 +391,7 @@ def main() -> None:
         tuple(map(float, mean)),
         tuple(map(float, scale)),
         trained_on=trained_on,
+        features=tuple(names),
     )
     report = {
         "sources": args.sources,
@@ -307,9 +404,10 @@ def main() -> None:
     }
     if args.ct21_dev:
         report["ct21_dev_map@5"] = round(ct_map5(model, ct21_pairs(neutral, "dev")), 4)
-    report["coef"] = {f: round(c, 3) for f, c in zip(FEATURES, model.coef, strict=True)}
+    report["coef"] = {f: round(c, 3) for f, c in zip(names, model.coef, strict=True)}
     report["seconds"] = round(time.time() - t0, 1)
-    args.out.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    if not args.dry_run:
+        args.out.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
 
 

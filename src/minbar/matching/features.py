@@ -13,6 +13,15 @@ Pairwise features for the re-ranker, each cheap and language-aware:
 * ``rrf`` — the candidate's reciprocal-rank fusion score (vector rank + BM25 rank, × 60): the
   first stage's own evidence, including shared words when the languages are the same.
 * ``neg_mismatch`` — one side negated and the other not (per-language negation words).
+* ``sparse_cover`` — asymmetric claim coverage: the share of the fact-check claim's sparse
+  latent-term mass (squared weights) on terms the text also has. A text that adds to a claim
+  still covers it; one that swaps the claim's object ("dormitory fees" for "visa fees") leaves
+  part of it uncovered.
+* ``ent_cover`` / ``ent_extra`` / ``ent_conflict`` — event arguments that must agree: named
+  entities (people, organisations, places) by their cross-script key from
+  :mod:`minbar.analysis.entities` ("Баку" = "Baku" = "Bakı"). The share of the claim's entities
+  the text names, the share of the text's entities the claim lacks, and both naming entities
+  with none in common ("Germany" vs "Türkiye").
 
 Raw lexical overlap is not a separate feature: it fires only within one language; the model sees
 it only through ``rrf``, trained on both same-language (CheckThat!) and cross-lingual pairs.
@@ -22,6 +31,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from minbar.text.normalize import ASCII_DIGITS, light_tokens
 
@@ -62,6 +73,10 @@ FEATURES = (
     "num_cover",
     "num_extra",
     "neg_mismatch",
+    "sparse_cover",
+    "ent_cover",
+    "ent_extra",
+    "ent_conflict",
 )
 
 
@@ -72,6 +87,7 @@ class Side:
     lang: str | None
     numbers: frozenset[str]
     negated: bool
+    entities: frozenset[str] = frozenset()
 
 
 _NOT_QUANTITY = re.compile(
@@ -102,9 +118,30 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def entities(text: str, lang: str | None) -> frozenset[str]:
+    """Cross-script keys of the named entities in a text (``LOC:baku``, ``ORG:aras-airlines``)."""
+    from minbar.analysis.entities import get_recognizer
+
+    return frozenset(m.key for m in get_recognizer().extract(text, lang))
+
+
 def side(text: str, lang: str | None) -> Side:
     toks = light_tokens(text)
-    return Side(lang=lang, numbers=numbers(text), negated=any(t in _ALL_NEG for t in toks))
+    return Side(
+        lang=lang,
+        numbers=numbers(text),
+        negated=any(t in _ALL_NEG for t in toks),
+        entities=entities(text, lang),
+    )
+
+
+def sparse_cover(query: tuple, claim: tuple) -> float:
+    """Share of the claim's sparse mass (squared, L2-normalised weights) on the query's terms."""
+    common = np.intersect1d(query[0], claim[0], assume_unique=True)
+    if not len(common):
+        return 0.0
+    mask = np.isin(claim[0], common, assume_unique=True)
+    return float(np.square(claim[1][mask]).sum())
 
 
 def pair_features(
@@ -115,11 +152,15 @@ def pair_features(
     rrf: float,
     query: Side,
     claim: Side,
+    cover: float = 0.0,
 ) -> list[float]:
     """Features of one (query, fact-check) pair; ``best_*`` are the best values over all
-    candidates of the query, so the model sees how this one compares with its rivals."""
+    candidates of the query, so the model sees how this one compares with its rivals;
+    ``cover`` is :func:`sparse_cover` of the pair."""
     q, c = query.numbers, claim.numbers
     shared = q & c
+    qe, ce = query.entities, claim.entities
+    shared_e = qe & ce
     return [
         cos,
         cos - best_cos,
@@ -131,4 +172,8 @@ def pair_features(
         len(shared) / len(c) if c else 0.5,
         len(q - c) / len(q) if q else 0.0,
         float(query.negated != claim.negated),
+        cover,
+        len(shared_e) / len(ce) if ce else 0.5,
+        len(qe - ce) / len(qe) if qe else 0.0,
+        float(bool(qe and ce) and not shared_e),
     ]

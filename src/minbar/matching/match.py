@@ -5,7 +5,12 @@
 2. Re-rank: a calibrated logistic model over features that separate near-misses (dense and
    sparse e5 similarity and their margins over rival candidates, numbers, negation) gives a
    probability per candidate.
-3. Cut: candidates under the no-match threshold are dropped, so unrelated text returns ``[]``.
+3. Veto: a candidate whose event arguments disagree with the text — numbers on both sides that
+   never agree, or named entities on both sides with none in common ("Germany" vs "Türkiye",
+   cross-script keys) — is not the same claim, whatever its similarity: its probability is 0.
+4. Cut: candidates under the no-match threshold are dropped, so unrelated text returns ``[]``.
+5. One row per published case: a case is published as one fact-check row per summary language
+   (same claim); only the best row of a case is returned, in the text's language when tied.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import numpy as np
 from sqlalchemy import Engine
 
 from minbar.analysis.embeddings import Embedder, get_embedder, sparse_dot
-from minbar.matching.features import FEATURES, Side, pair_features, side
+from minbar.matching.features import FEATURES, Side, pair_features, side, sparse_cover
 from minbar.matching.rerank import Reranker, default_reranker
 from minbar.store import search as fts
+from minbar.store.case_articles import cases_of_factchecks
 from minbar.store.factchecks import get_factchecks, get_sparse, load_vectors, set_sparse
 from minbar.store.vectors import VectorIndex
 from minbar.text.language import detect_languages
@@ -29,6 +35,14 @@ RRF_K = 60
 #: Below this dense cosine to the nearest fact-check no text in our evaluation sets was a match
 #: (lowest true match 0.84 on the cross-lingual set; unrelated text sits around 0.77).
 COS_FLOOR = 0.82
+#: Pair features that, when set, veto a match (chosen on the dev halves, docs/notes/K-matching.md).
+VETO = ("num_conflict", "ent_conflict")
+_VETO_COLS = tuple(FEATURES.index(f) for f in VETO)
+
+
+def vetoed(feats: list[float]) -> bool:
+    """The pair's event arguments disagree (numbers or named entities), see :data:`VETO`."""
+    return any(feats[i] > 0 for i in _VETO_COLS)
 
 
 @dataclass
@@ -147,7 +161,14 @@ class Matcher:
                 (
                     c,
                     pair_features(
-                        c.cos, best_cos, sims[fc.id], best_sparse, c.rrf * RRF_K, qside, fside
+                        c.cos,
+                        best_cos,
+                        sims[fc.id],
+                        best_sparse,
+                        c.rrf * RRF_K,
+                        qside,
+                        fside,
+                        sparse_cover(qsparse, sparse[fc.id]),
                     ),
                 )
             )
@@ -158,10 +179,42 @@ class Matcher:
     ) -> list[tuple[Candidate, float]]:
         """Every retrieved candidate with its calibrated probability, best first."""
         scored = [
-            (c, self.reranker.probability(f)) for c, f in self.featurize(text, lang, qvec, qsparse)
+            (c, 0.0 if vetoed(f) else self.reranker.probability(f))
+            for c, f in self.featurize(text, lang, qvec, qsparse)
         ]
         scored.sort(key=lambda cp: (-cp[1], -cp[0].cos))
         return scored
+
+    def _one_per_case(self, scored: list, stored: dict, lang: str | None) -> list:
+        """Keep the best row of each published case (rows of one case share its claim); on a
+        tie the row in the text's language wins. Order is kept otherwise."""
+        if len(scored) < 2:
+            return scored
+        with self.engine.connect() as conn:
+            case_of = cases_of_factchecks(conn, [c.factcheck_id for c, _ in scored])
+        if not case_of:
+            return scored
+        best: dict[int, int] = {}
+        for k, (c, p) in enumerate(scored):
+            case = case_of.get(c.factcheck_id)
+            if case is None:
+                continue
+            j = best.get(case)
+            if j is None:
+                best[case] = k
+                continue
+            pj = scored[j][1]
+            if p > pj or (
+                p == pj
+                and stored[c.factcheck_id].lang == lang != stored[scored[j][0].factcheck_id].lang
+            ):
+                best[case] = k
+        keep = set(best.values())
+        return [
+            cp
+            for k, cp in enumerate(scored)
+            if case_of.get(cp[0].factcheck_id) is None or k in keep
+        ]
 
     def match(self, text: str, lang: str | None = None, limit: int = 5) -> list[Match]:
         return self.match_many([text], [lang], limit)[0]
@@ -206,12 +259,13 @@ class Matcher:
                 (
                     (c, self.reranker.probability(f))
                     for c, f in feats
-                    if f[FEATURES.index("sparse")] >= min_sparse
+                    if f[FEATURES.index("sparse")] >= min_sparse and not vetoed(f)
                 ),
                 key=lambda cp: (-cp[1], -cp[0].cos),
             )
-            scored = [(c, p) for c, p in scored if p >= threshold][:limit]
+            scored = [(c, p) for c, p in scored if p >= threshold]
             stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
+            scored = self._one_per_case(scored, stored, lang)[:limit]
             results.append(
                 [
                     Match(

@@ -2,7 +2,9 @@
 
 The weights are trained by ``benchmarks/train_reranker.py`` on train/dev splits only and shipped as
 ``data/reranker.json`` (a few numbers). Its output is a probability that the pair checks the same
-claim; ``threshold`` is the no-match cut chosen on held-out data.
+claim; ``threshold`` is the no-match cut chosen on held-out data. The weights name the features
+they use (any subset of :data:`FEATURES`, in any order), so weights trained before a feature was
+added keep working.
 """
 
 from __future__ import annotations
@@ -26,16 +28,27 @@ class Reranker:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     trained_on: str = ""
+    features: tuple[str, ...] = FEATURES
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.features if f not in FEATURES]
+        if unknown or len(self.features) != len(self.coef):
+            raise ValueError(
+                f"reranker weights are for features {list(self.features)}, "
+                f"this minbar computes {list(FEATURES)}: retrain"
+            )
+        object.__setattr__(self, "_cols", tuple(FEATURES.index(f) for f in self.features))
 
     def probability(self, feats: list[float]) -> float:
+        """``feats``: all of :data:`FEATURES`, in that order."""
         z = self.intercept
-        for x, m, s, w in zip(feats, self.mean, self.scale, self.coef, strict=True):
-            z += w * (x - m) / s
+        for i, m, s, w in zip(self._cols, self.mean, self.scale, self.coef, strict=True):
+            z += w * (feats[i] - m) / s
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_json(self) -> dict:
         return {
-            "features": list(FEATURES),
+            "features": list(self.features),
             "coef": list(self.coef),
             "intercept": self.intercept,
             "threshold": self.threshold,
@@ -46,11 +59,6 @@ class Reranker:
 
     @classmethod
     def from_json(cls, data: dict) -> Reranker:
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError(
-                f"reranker weights are for features {data['features']}, "
-                f"this minbar computes {list(FEATURES)}: retrain"
-            )
         return cls(
             tuple(data["coef"]),
             float(data["intercept"]),
@@ -58,6 +66,7 @@ class Reranker:
             tuple(data["mean"]),
             tuple(data["scale"]),
             data.get("trained_on", ""),
+            tuple(data["features"]),
         )
 
 

@@ -1,0 +1,82 @@
+"""Matching: event arguments that must agree (numbers, named entities across scripts), one row per
+published case, re-ranker weights over a subset of the features."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from minbar.matching.features import FEATURES, entities, pair_features, side, sparse_cover
+from minbar.matching.match import Matcher, vetoed
+from minbar.matching.rerank import Reranker, default_reranker
+from tests.test_cases import CLAIM, EN_SAME, make_world, to_status
+
+
+def _pair(query: str, qlang: str, claim: str, clang: str) -> list[float]:
+    return pair_features(0.9, 0.9, 0.5, 0.5, 1.0, side(query, qlang), side(claim, clang))
+
+
+def test_entities_meet_across_scripts() -> None:
+    assert entities("Вышки 5G в Стамбуле и Баку", "ru") == entities(
+        "5G masts in Istanbul and Baku", "en"
+    )
+
+
+def test_argument_veto_on_entities_and_numbers() -> None:
+    # another country doing the same thing is another claim
+    assert vetoed(_pair("Germany doubled the visa fee for foreign students.", "en", CLAIM, "tr"))
+    # a restatement in another script keeps its places
+    assert not vetoed(
+        _pair(
+            "Вышки 5G в Стамбуле и Баку распространяют вирус.",
+            "ru",
+            "Newly installed 5G masts in Istanbul and Baku are spreading a virus.",
+            "en",
+        )
+    )
+    # numbers on both sides that never agree
+    assert vetoed(
+        _pair(
+            "Bakının yeni mobil şəbəkəsi əhalinin 85 faizini əhatə edir.",
+            "az",
+            "Baku's new mobile network covers 58% of the city's population.",
+            "en",
+        )
+    )
+
+
+def test_sparse_cover_is_the_claims_share() -> None:
+    import numpy as np
+
+    claim = (np.array([1, 2, 3], dtype=np.int32), np.array([0.8, 0.6, 0.0], dtype=np.float32))
+    query = (np.array([2, 7], dtype=np.int32), np.array([0.6, 0.8], dtype=np.float32))
+    assert sparse_cover(query, claim) == pytest.approx(0.36)
+    assert sparse_cover(query, (np.array([9], dtype=np.int32), np.ones(1, np.float32))) == 0.0
+
+
+def test_reranker_weights_over_a_subset_of_features() -> None:
+    shipped = default_reranker()
+    assert set(shipped.features) <= set(FEATURES)
+    data = shipped.to_json()
+    assert Reranker.from_json(json.loads(json.dumps(data))) == shipped
+    with pytest.raises(ValueError, match="retrain"):
+        Reranker.from_json({**data, "features": [*data["features"][:-1], "no_such_feature"]})
+
+
+def test_published_case_is_matched_once(settings) -> None:
+    mb, a = make_world(settings)
+    try:
+        cid = to_status(mb, a, "approved")
+        ids = set(mb.publish(a["lead"], cid)["factcheck_ids"])
+        assert len(ids) >= 2  # one row per summary language
+        hits = Matcher(mb.store.engine).match(EN_SAME, "en")
+        assert len([h for h in hits if h.factcheck_id in ids]) == 1
+        assert hits[0].factcheck_id in ids and hits[0].lang == "en"  # the reader's language
+        near = Matcher(mb.store.engine).match(
+            "Germany doubled the visa fee for foreign students from 1 January.", "en"
+        )
+        assert not [h for h in near if h.factcheck_id in ids]
+    finally:
+        mb.wait_evidence(30)
+        mb.close()
