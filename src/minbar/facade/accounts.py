@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
-
 from minbar.auth import Actor, passwords
 from minbar.auth import validate as v
 from minbar.auth.committees import TEMPLATES
@@ -32,6 +30,7 @@ from minbar.errors import (
 )
 from minbar.store import accounts as sql
 from minbar.store import audit as audit_sql
+from minbar.store.db import IntegrityError, connection, transaction
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +131,7 @@ class AccountsMixin:
                 log.exception("audit row for %s could not be written", action)
 
     def _audit(self, actor, action, outcome, obj=None, committee_id=None, *, user=None) -> None:
-        with self.store.engine.begin() as conn:
+        with transaction(self.store.engine) as conn:
             audit_sql.append(
                 conn,
                 user_id=actor.user_id if actor else None,
@@ -164,7 +163,7 @@ class AccountsMixin:
             raise InvalidInput(f"limit must be a number from 1 to {AUDIT_MAX}") from None
         if not 1 <= limit <= AUDIT_MAX:
             raise InvalidInput(f"limit must be from 1 to {AUDIT_MAX}")
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             return audit_sql.events(
                 conn,
                 limit=limit,
@@ -187,7 +186,7 @@ class AccountsMixin:
                 raise InvalidInput("an organisation needs a name")
             country = v.country(country)
             try:
-                with self.store.engine.begin() as conn:
+                with transaction(self.store.engine) as conn:
                     if sql.find_org(conn, slug):
                         raise Conflict(f"organisation {slug!r} exists already")
                     return sql.insert_org(conn, slug, name, country or None)
@@ -196,7 +195,7 @@ class AccountsMixin:
 
     def orgs(self, actor: Actor) -> list[dict]:
         """Every organisation (any signed-in user may list them; user counts for admins)."""
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             rows = sql.list_orgs(conn)
         if not actor.is_admin:
             for row in rows:
@@ -226,7 +225,7 @@ class AccountsMixin:
                 password = passwords.generate()
             hashed = passwords.hash_password(password)
             try:
-                with self.store.engine.begin() as conn:
+                with transaction(self.store.engine) as conn:
                     found = sql.find_org(conn, org) if org not in (None, "") else None
                     if found is None:
                         raise InvalidInput(
@@ -256,7 +255,7 @@ class AccountsMixin:
         is_lead = "lead" in actor.roles.values()
         if not (actor.is_admin or is_lead):
             raise Forbidden("not allowed: list users")
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             rows = sql.list_users(conn)
             roles = sql.all_user_committees(conn) if actor.is_admin else {}
             out = []
@@ -277,7 +276,7 @@ class AccountsMixin:
 
     def user(self, actor: Actor, email: str | None = None) -> dict:
         """One user's profile: oneself (``email=None``), or anyone for an admin."""
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             if email is None or (actor.email and email.strip().lower() == actor.email):
                 u = sql.find_user(conn, user_id=actor.user_id) if actor.user_id else None
             else:
@@ -301,7 +300,7 @@ class AccountsMixin:
         """Deactivate a user (admins): every session and token stops working at once."""
         with self.audited(actor, "user.deactivate", object=f"user:{email}"):
             require(actor, "platform.admin")
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 u = sql.find_user(conn, email=email)
                 if u is None:
                     raise InvalidInput(f"unknown user {email!r}")
@@ -317,7 +316,7 @@ class AccountsMixin:
             if actor.user_id is None:
                 raise Forbidden("the system has no password")
             passwords.validate(new)
-            with self.store.engine.connect() as conn:
+            with connection(self.store.engine) as conn:
                 u = sql.find_user(conn, user_id=actor.user_id)
             if u is None or not u["active"]:
                 raise NotAuthenticated("session expired; sign in again")
@@ -328,7 +327,7 @@ class AccountsMixin:
                 wrong=InvalidInput("the current password is not correct"),
             )
             hashed = passwords.hash_password(new)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 epoch = sql.bump_epoch(conn, u["id"], password_hash=hashed)
             return {"session_epoch": epoch}
 
@@ -337,7 +336,7 @@ class AccountsMixin:
             if actor.user_id is None:
                 raise Forbidden("the system has no language preference")
             lang = v.lang(lang)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 sql.set_user(conn, actor.user_id, lang=lang)
             return {"lang": lang}
 
@@ -346,17 +345,17 @@ class AccountsMixin:
     def _check_password(self, email: str, stored: str | None, password: str, wrong) -> None:
         """Verify with the database-counted limit: 5 failures for one e-mail in 15 minutes and
         every attempt is refused (429), right password too, until they age out."""
-        with self.store.engine.begin() as conn:
+        with transaction(self.store.engine) as conn:
             attempt = sql.insert_attempt(conn, email)
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             before = sql.count_failures(conn, email, LOGIN_WINDOW, up_to=attempt) - 1
         if before >= LOGIN_LIMIT:
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 sql.drop_attempt(conn, attempt)
             raise RateLimited("too many failed sign-ins; try again in 15 minutes")
         if not passwords.verify(stored, password):
             raise wrong
-        with self.store.engine.begin() as conn:
+        with transaction(self.store.engine) as conn:
             sql.clear_failures(conn, email)
 
     def authenticate(self, email: str, password: str, client: str | None = None) -> Actor:
@@ -366,18 +365,18 @@ class AccountsMixin:
         key = (email or "").strip().lower()[:320]
         anonymous = Actor(user_id=None, email=key or "anonymous", client=client)
         with self.audited(anonymous, "auth.login", object=f"user:{key}") as entry:
-            with self.store.engine.connect() as conn:
+            with connection(self.store.engine) as conn:
                 u = sql.find_user(conn, email=key) if key else None
             stored = u["password_hash"] if u and u["active"] else None
             self._check_password(key, stored, password or "", wrong=NotAuthenticated(BAD_LOGIN))
             if passwords.needs_rehash(stored):
-                with self.store.engine.begin() as conn:
+                with transaction(self.store.engine) as conn:
                     sql.set_user(conn, u["id"], password_hash=passwords.HASHER.hash(password))
             entry.actor = self._actor(u["id"], client)
             return entry.actor
 
     def _actor(self, user_id: int, client: str | None, epoch: int | None = None) -> Actor:
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             u = sql.find_user(conn, user_id=user_id)
             if u is None or not u["active"] or (epoch is not None and u["session_epoch"] != epoch):
                 raise NotAuthenticated("session expired; sign in again")
@@ -397,7 +396,7 @@ class AccountsMixin:
     def actor_from_token(self, token: str, client: str | None = None) -> Actor:
         if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             raise NotAuthenticated(BAD_TOKEN)
-        with self.store.engine.begin() as conn:
+        with transaction(self.store.engine) as conn:
             found = sql.token_owner(conn, v.token_hash(token.strip()))
         if found is None:
             raise NotAuthenticated(BAD_TOKEN)
@@ -410,7 +409,7 @@ class AccountsMixin:
         return self._actor(int(user_id), client, epoch=int(epoch))
 
     def session_epoch(self, user_id: int) -> int:
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             u = sql.find_user(conn, user_id=int(user_id))
         if u is None:
             raise NotAuthenticated("session expired; sign in again")
@@ -425,7 +424,7 @@ class AccountsMixin:
             if key != actor.email:
                 require(actor, "platform.admin")
             token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 u = sql.find_user(conn, email=key)
                 if u is None:
                     raise InvalidInput(f"unknown user {email!r}")
@@ -438,7 +437,7 @@ class AccountsMixin:
 
     def revoke_token(self, actor: Actor, id: int) -> dict:  # noqa: A002 - contract name
         with self.audited(actor, "token.revoke", object=f"token:{id}"):
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 found = sql.find_token(conn, int(id))
                 if found is None or not (actor.is_admin or found["user_id"] == actor.user_id):
                     raise NotVisible(f"no token {id}")
@@ -448,7 +447,7 @@ class AccountsMixin:
     def tokens(self, actor: Actor, email: str | None = None) -> list[dict]:
         """Tokens (never their secret): one's own; an admin may name a user; the system with
         no ``email`` sees every token."""
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             if email is not None and email.strip().lower() != actor.email:
                 require(actor, "platform.admin")
                 u = sql.find_user(conn, email=email)
@@ -468,7 +467,7 @@ class AccountsMixin:
         :class:`InvalidInput` naming every committee for an unknown one; others get the same
         404 for an unknown committee and one they are not a member of (naming theirs), and
         ``Forbidden`` as a member without the role."""
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             found = sql.find_committee(conn, ref) if ref not in (None, "") else None
             if actor.is_admin:
                 if found is None:
@@ -499,7 +498,7 @@ class AccountsMixin:
             names = {v.lang(k): str(n).strip() for k, n in (names or {}).items() if str(n).strip()}
             names.setdefault("en", name)
             try:
-                with self.store.engine.begin() as conn:
+                with transaction(self.store.engine) as conn:
                     if sql.find_committee(conn, slug):
                         raise Conflict(f"committee {slug!r} exists already")
                     out = sql.insert_committee(conn, slug, name, names, description)
@@ -519,7 +518,7 @@ class AccountsMixin:
                     f"unknown template {name!r}; valid: {v.choices(list(TEMPLATES))}"
                 )
             out = []
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 for spec in template:
                     found = sql.find_committee(conn, spec["slug"])
                     if found is None:
@@ -536,7 +535,7 @@ class AccountsMixin:
     def committee(self, actor: Actor, slug_or_id: str | int) -> dict:
         """A committee with its members (404 for non-members, unknown ones too)."""
         found = self.resolve_committee(actor, slug_or_id)
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             members = sql.committee_members(conn, found["id"])
         role = actor.roles.get(found["id"])
         return {**found, "role": role, "members": members}
@@ -544,7 +543,7 @@ class AccountsMixin:
     def committees(self, actor: Actor) -> list[dict]:
         """The committees the actor may see (all for admins), each with the actor's role."""
         ids = None if actor.is_admin else set(actor.roles)
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             rows = sql.list_committees(conn, ids)
         for row in rows:
             row["role"] = actor.roles.get(row["id"])
@@ -557,7 +556,7 @@ class AccountsMixin:
             entry.committee_id = found["id"]
             role = v.role(role)
             key = (email or "").strip().lower()
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 u = sql.find_user(conn, email=key)
                 if u is None:
                     raise InvalidInput(f"unknown user {email!r}; add it first (minbar users add)")
@@ -569,7 +568,7 @@ class AccountsMixin:
             found = self.resolve_committee(actor, committee, "members.manage")
             entry.committee_id = found["id"]
             key = (email or "").strip().lower()
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 u = sql.find_user(conn, email=key)
                 if u is None or not sql.delete_membership(conn, u["id"], found["id"]):
                     raise NotFound(f"{email} is not a member of {found['slug']}")

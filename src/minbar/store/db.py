@@ -1,4 +1,4 @@
-"""Engine creation and migrations.
+"""Engine creation, migrations, and the transaction boundary that the layers above hold.
 
 SQLite runs in WAL mode with a busy timeout so the web server, the scheduler and ingest can share
 one file; PostgreSQL is used as is. ``open_store`` always brings the schema to the latest Alembic
@@ -8,17 +8,45 @@ revision, so a fresh data dir and an old one behave the same.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError as DatabaseError
 
 from minbar.config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-__all__ = ["DatabaseError", "database_error_reason", "make_engine", "migrate", "open_engine"]
+__all__ = [
+    "DatabaseError",
+    "IntegrityError",
+    "connection",
+    "database_error_reason",
+    "make_engine",
+    "migrate",
+    "open_engine",
+    "transaction",
+]
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the block: the connection it yields goes to store functions (which
+    take ``conn``), committed when the block ends, rolled back when it raises. Callers above the
+    store (facade, cases) hold the connection but never build a query on it."""
+    with engine.begin() as conn:
+        yield conn
+
+
+@contextmanager
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads; anything written on it without a commit is rolled back."""
+    with engine.connect() as conn:
+        yield conn
 
 
 def database_error_reason(exc: BaseException) -> str:
