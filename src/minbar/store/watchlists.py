@@ -328,12 +328,20 @@ def insert_alerts(store: Store, rows: Sequence[dict], done_ids: Sequence[int] = 
     now = utcnow()
     n = 0
     with store.engine.begin() as conn:
-        stmt = _insert_ignore(store, alerts).returning(alerts.c.id)
         values = [{"article_id": None, "story_id": None, "source_id": None, "score": None,
                    **row, "created_at": now} for row in rows]  # fmt: skip
-        if values:
-            # executemany of one cached statement (SQLAlchemy batches it as "insertmanyvalues");
-            # RETURNING yields only the rows really inserted (rowcount is -1 on some drivers)
+        if values and store.dialect == "postgresql":
+            # psycopg's executemany (pipelined, one prepared statement); a RETURNING batch would
+            # be one huge query text that psycopg re-parses every time (0.5 s for 1,600 rows).
+            # The new rows are the ones stamped with this call's ``now``.
+            conn.execute(_insert_ignore(store, alerts), values)
+            n = conn.execute(
+                select(func.count()).select_from(alerts).where(alerts.c.created_at == now)
+            ).scalar_one()
+        elif values:
+            # SQLite: one cached statement batched as "insertmanyvalues"; RETURNING yields only
+            # the rows really inserted
+            stmt = _insert_ignore(store, alerts).returning(alerts.c.id)
             n = len(conn.execute(stmt, values).all())
         stages.mark_done(conn, STAGE, done_ids)
     return n
