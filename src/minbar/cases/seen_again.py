@@ -21,6 +21,7 @@ from minbar.cases import similar
 from minbar.cases.workflow import ACTIVE
 from minbar.store import case_articles as sql_art
 from minbar.store import cases as sql
+from minbar.store.db import connection, transaction
 
 
 def link_seen_again(
@@ -37,7 +38,7 @@ def link_seen_again(
     if not article_ids:
         return 0
     made = 0
-    with store.engine.begin() as conn:
+    with transaction(store.engine) as conn:
         for case_id, article_id, sentence, score in sql_art.published_matches(conn, article_ids):
             made += _link(conn, case_id, article_id, sentence, score)
         open_cases = sql.case_vectors(conn, ACTIVE)
@@ -69,12 +70,12 @@ def link_seen_again(
                 hits.append((ids[k], aid, sent, float(scores[k])))
     if not hits:
         return made
-    with store.engine.connect() as conn:
+    with connection(store.engine) as conn:
         claims = {i: c["claim"] for i, c in sql.cases_brief(conn, [h[0] for h in hits]).items()}
     case_sparse = dict(zip(claims, model.sparse(list(claims.values())), strict=True))
     sents = list(dict.fromkeys(h[2] for h in hits))
     sent_sparse = dict(zip(sents, model.sparse(sents), strict=True))
-    with store.engine.begin() as conn:
+    with transaction(store.engine) as conn:
         for case_id, aid, sent, cos in hits:
             if sparse_dot(sent_sparse[sent], case_sparse[case_id]) >= similar.SEEN_SPARSE:
                 made += _link(conn, case_id, aid, sent, cos)

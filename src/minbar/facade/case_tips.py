@@ -18,6 +18,7 @@ from minbar.auth.permissions import visible_committees
 from minbar.cases import workflow as wf
 from minbar.errors import Conflict, InvalidInput, NotFound, RateLimited
 from minbar.store import case_inbox as sql_inbox
+from minbar.store.db import connection, transaction
 
 TIP_LIMIT = 5
 TIP_WINDOW = timedelta(hours=1)
@@ -31,7 +32,7 @@ class TipsMixin:
 
     def tip_committees(self) -> list[dict]:
         """Committees a tip may be addressed to (public: id, slug, names)."""
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             return sql_inbox.committee_list(conn)
 
     def _client_hash(self, client: str | None) -> str:
@@ -69,7 +70,7 @@ class TipsMixin:
                 committee_id = known[str(committee)]
             entry.committee_id = committee_id
             digest = self._client_hash(client)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 since = datetime.now(UTC) - TIP_WINDOW
                 if sql_inbox.count_tips_since(conn, digest, since) >= TIP_LIMIT:
                     raise RateLimited("too many tips from this address; try again in an hour")
@@ -88,7 +89,7 @@ class TipsMixin:
             ids: set[int] | None = {self.resolve_committee(actor, committee)["id"]}
         else:
             ids = visible_committees(actor)
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             return sql_inbox.list_tips(conn, ids, status or None, 200)
 
     def _tip_for(self, actor: Actor, tip_id) -> dict:
@@ -96,7 +97,7 @@ class TipsMixin:
             tip_id = int(tip_id)
         except (TypeError, ValueError):
             raise NotFound(f"no tip {tip_id!r}") from None
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             tip = sql_inbox.get_tip(conn, tip_id)
         mine = visible_committees(actor)
         if tip is None or (mine is not None and tip["committee_id"] not in mine):
@@ -140,6 +141,6 @@ class TipsMixin:
                 require(actor, "case.work", tip["committee_id"])
             else:
                 require(actor, "platform.admin")
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 sql_inbox.set_tip_status(conn, tip["id"], "dismissed")
         return {**tip, "status": "dismissed"}

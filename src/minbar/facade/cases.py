@@ -21,6 +21,7 @@ from minbar.facade.case_tips import TipsMixin
 from minbar.store import case_articles as sql_art
 from minbar.store import case_inbox as sql_inbox
 from minbar.store import cases as sql
+from minbar.store.db import connection, transaction
 
 #: Evidence still "pending" this long after it was added lost its fetch (process died): redo.
 STALE_FETCH = timedelta(minutes=10)
@@ -48,7 +49,7 @@ class CasesMixin(TipsMixin):
         """The case, checked for ``action`` in its committee (non-member: NotFound); ``entry``
         (an audit entry) gets the committee."""
         cid = _case_id(case_id)
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             found = sql.get_case(conn, cid)
         if found is None:
             raise NotFound(f"no case {cid}")
@@ -80,7 +81,7 @@ class CasesMixin(TipsMixin):
             raise InvalidInput("limit must be 1–1000")
         lang = wf.check_lang(lang, "language")
         assignee_id = None
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             if assignee:
                 assignee_id = actor.user_id if assignee == "me" else self._user_id(conn, assignee)
                 if assignee_id is None:
@@ -100,7 +101,7 @@ class CasesMixin(TipsMixin):
         published) its ClaimReviews."""
         found = self._load_case(actor, case_id)
         cid = found["id"]
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             found["evidence"] = sql.evidence(conn, cid)
             found["comments"] = sql.comments(conn, cid)
             found["verdicts"] = sql.verdicts(conn, cid)
@@ -131,7 +132,7 @@ class CasesMixin(TipsMixin):
     def _one_per_case(self, matches: list[dict]) -> list[dict]:
         """A published case is one fact-check row per summary language: keep its best row
         (marked with ``case_id``) so one verdict is listed once."""
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             owner = sql_art.cases_of_factchecks(conn, [m["factcheck_id"] for m in matches])
         out, seen = [], set()
         for m in matches:
@@ -184,7 +185,7 @@ class CasesMixin(TipsMixin):
             article_id = wf.as_id(article_id, "article_id")
             quote_id = wf.as_id(quote_id, "quote_id")
             article = None
-            with self.store.engine.connect() as conn:
+            with connection(self.store.engine) as conn:
                 if quote_id is not None:
                     quoted = sql_art.quote_article(conn, quote_id)
                     if quoted is None or article_id not in (None, quoted):
@@ -208,7 +209,7 @@ class CasesMixin(TipsMixin):
             vec = model.passages([claim])[0]
             matches = self.match(claim, lang)  # before writing: a failure leaves nothing
             matches = self._one_per_case(matches)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 active = sql.case_vectors(conn, wf.ACTIVE, com["id"])
                 briefs = sql.cases_brief(conn, [i for i, _ in active])
                 dups = similar.same_claims(
@@ -274,7 +275,7 @@ class CasesMixin(TipsMixin):
             new = wf.next_status(move, found["status"])
             if prepare is not None:
                 prepare(found)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 if not sql.move(conn, found["id"], found["status"], new, **(values or {})):
                     raise Conflict("the case changed meanwhile; reload it")
                 work(conn, found)
@@ -285,7 +286,7 @@ class CasesMixin(TipsMixin):
         values: dict = {}
 
         def prepare(case):
-            with self.store.engine.connect() as conn:
+            with connection(self.store.engine) as conn:
                 uid = self._user_id(conn, email) if isinstance(email, str) else None
                 role = sql.member_role(conn, case["committee_id"], uid) if uid else None
             if uid is None or role not in WORKERS:
@@ -333,7 +334,7 @@ class CasesMixin(TipsMixin):
         with self.audited(actor, "case.review", object=f"case:{case_id}") as entry:
             found = self._load_case(actor, case_id, "case.approve", entry)
             new = wf.next_status("approve" if approve else "reject", found["status"])
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 verdict = sql.verdicts(conn, found["id"])[-1]
                 if verdict["author_id"] is not None and verdict["author_id"] == actor.user_id:
                     raise Forbidden("four eyes: the verdict's author cannot review it")
@@ -439,7 +440,7 @@ class CasesMixin(TipsMixin):
             {"published_at": datetime.now(UTC)},
             prepare,
         )
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             rows = sql_art.case_factcheck_rows(conn, out["id"])
         out["claimreviews"] = [r["claimreview"] for r in rows]
         mine = [r for r in rows if r["lang"] == out["lang"]]
@@ -490,7 +491,7 @@ class CasesMixin(TipsMixin):
             raise InvalidInput("the comment is over 10,000 characters")
         with self.audited(actor, "case.comment", object=f"case:{case_id}") as entry:
             found = self._load_case(actor, case_id, "case.work", entry)
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 cid = sql.add_comment(conn, found["id"], actor.user_id, text.strip())
                 sql.add_event(conn, found["id"], actor.user_id, "comment", {"comment_id": cid})
                 sql.touch(conn, found["id"])
@@ -510,13 +511,13 @@ class CasesMixin(TipsMixin):
             found = self._load_case(actor, case_id, "case.work", entry)
             if found["status"] not in wf.EVIDENCE_OPEN:
                 raise Conflict(f"cannot add evidence to a case that is {found['status']}")
-            with self.store.engine.begin() as conn:
+            with transaction(self.store.engine) as conn:
                 eid = sql.add_evidence(conn, found["id"], url, note, actor.user_id)
                 sql.add_event(conn, found["id"], actor.user_id, "evidence", {"evidence_id": eid})
                 sql.touch(conn, found["id"])
         if url:
             self._fetch_later(eid, url)
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             return [e for e in sql.evidence(conn, found["id"]) if e["id"] == eid][0]
 
     def _fetch_later(self, evidence_id: int, url: str) -> None:
@@ -537,7 +538,7 @@ class CasesMixin(TipsMixin):
         from minbar.cases.evidence import fetch_snapshot
 
         snap = fetch_snapshot(url, self.settings)
-        with self.store.engine.begin() as conn:
+        with transaction(self.store.engine) as conn:
             sql.finish_evidence(conn, evidence_id, snap.status, snap.title, snap.text, snap.error)
 
     def wait_evidence(self, timeout: float = 60.0) -> bool:
@@ -559,19 +560,19 @@ class CasesMixin(TipsMixin):
     def notifications(self, actor: Actor, unread: bool = False, limit: int = 50) -> list[dict]:
         if actor.user_id is None:
             return []
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             return sql_inbox.list_notifications(conn, actor.user_id, unread, int(limit))
 
     def notifications_read(self, actor: Actor, ids: list[int] | None = None) -> dict:
         if actor.user_id is None:
             return {"read": 0}
-        with self.store.engine.begin() as conn:
+        with transaction(self.store.engine) as conn:
             return {"read": sql_inbox.mark_read(conn, actor.user_id, ids)}
 
     def unread_notifications(self, actor: Actor) -> int:
         if actor.user_id is None:
             return 0
-        with self.store.engine.connect() as conn:
+        with connection(self.store.engine) as conn:
             return sql_inbox.unread_count(conn, actor.user_id)
 
 
