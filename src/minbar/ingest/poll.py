@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from minbar.config import Settings
 from minbar.ingest.errors import IngestError
 from minbar.ingest.pipeline import HostThrottle, load_url, store_articles
 from minbar.ingest.safety import FetchPolicy
 from minbar.models import IngestReport, InputError
+from minbar.store.db import DatabaseError
 from minbar.store.repository import Store, new_run_id
 from minbar.store.sources import Source, due_sources, record_poll
 
@@ -55,7 +54,7 @@ def poll_source(
         status, error = "error", exc.reason
         report.errors.append(InputError(exc.input, exc.reason))
     except Exception as exc:  # a database or parser failure: record it, poll the next source
-        if isinstance(exc, SQLAlchemyError):
+        if isinstance(exc, DatabaseError):
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             error = f"database error, batch not stored: {reason}"
         else:
