@@ -19,6 +19,11 @@ from minbar.stories.features import article_text, fallback_keys, numbers
 
 STAGE = "story"
 BATCH = 1000  # a batch loads the stories near it once: bigger batches amortise that
+#: A pending batch at least this large (a backfill, a catch-up after downtime) is regrouped as a
+#: whole (:meth:`Clusterer.add_batch`: same stories whatever order it arrived in; story set
+#: B-cubed 0.978 in one batch against 0.950 one by one); the live stream's small batches keep
+#: the online assignment (batches of 40 regrouped: 0.934).
+REGROUP_BATCH = 200
 
 
 def hours(dt: datetime) -> float:
@@ -151,8 +156,11 @@ def cluster_pending(
         clusterer = Clusterer(stories, params)
         for article_id, story_id in roots.items():
             clusterer.link(article_id, story_id)
-        for item in batch:
-            clusterer.add(item)
+        if len(batch) >= REGROUP_BATCH:
+            clusterer.add_batch(batch)
+        else:
+            for item in batch:
+                clusterer.add(item)
         save_batch(store, clusterer, batch)
         done += len(batch)
         if progress:
