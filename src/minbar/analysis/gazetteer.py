@@ -27,7 +27,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from minbar.analysis.transliterate import latin_to_cyrillic, script_of, skeleton
+from minbar.analysis.transliterate import (
+    given_names,  # noqa: F401 (re-exported: the entity recogniser imports it from here)
+    latin_to_cyrillic,
+    script_of,
+    skeleton,
+)
 from minbar.text.normalize import fold, light, tokens
 
 TYPES = ("PER", "ORG", "LOC")
@@ -307,12 +312,3 @@ def _shipped_defs() -> list[EntityDef]:
 def shipped_defs() -> tuple[EntityDef, ...]:
     """The lists shipped in ``minbar/analysis/data`` (people, organisations, places, CLDR)."""
     return tuple(_shipped_defs())
-
-
-@lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
-    """Folded common given names in all scripts (a cue for unknown persons)."""
-    text = resources.files(_DATA).joinpath("given_names.txt").read_text("utf-8")
-    return frozenset(
-        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 
-from minbar.text.normalize import fold_token, light
+from minbar.text.normalize import fold, fold_token, light
 
 # --- consonant classes -------------------------------------------------------------------------
 
@@ -208,6 +209,15 @@ def skeleton(name: str, lang: str | None = None) -> str:
     return collapse("".join(parts))
 
 
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Folded common given names in all scripts (a cue for unknown persons)."""
+    text = resources.files("minbar.analysis.data").joinpath("given_names.txt").read_text("utf-8")
+    return frozenset(
+        fold(w) for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
 #: A lone Russian surname in -ова/-ева (dev-measured choice, docs/notes/J-engine.md).
 BARE_CYRILLIC_FEMININE = True
 
@@ -217,8 +227,6 @@ def _cyrillic_feminine_ok(words: list[str]) -> bool:
     Read it as masculine after a given name in the genitive (Ильхама Алиева, Юрия Ушакова),
     as feminine otherwise (Мария Захарова, a lone Захарова; both choices measured on the dev
     half of the entity gold)."""
-    from minbar.analysis.gazetteer import given_names  # the lists import this module
-
     if len(words) < 2:
         return BARE_CYRILLIC_FEMININE
     first = fold_token(words[0])
