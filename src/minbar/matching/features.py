@@ -87,7 +87,8 @@ class Side:
     lang: str | None
     numbers: frozenset[str]
     negated: bool
-    entities: frozenset[str] = frozenset()
+    #: None = not extracted (the matcher extracts entities only where the veto needs them)
+    entities: frozenset[str] | None = None
 
 
 _NOT_QUANTITY = re.compile(
@@ -125,14 +126,19 @@ def entities(text: str, lang: str | None) -> frozenset[str]:
     return frozenset(m.key for m in get_recognizer().extract(text, lang))
 
 
-def side(text: str, lang: str | None) -> Side:
+def side(text: str, lang: str | None, with_entities: bool = True) -> Side:
     toks = light_tokens(text)
     return Side(
         lang=lang,
         numbers=numbers(text),
         negated=any(t in _ALL_NEG for t in toks),
-        entities=entities(text, lang),
+        entities=entities(text, lang) if with_entities else None,
     )
+
+
+def entity_conflict(qe: frozenset[str], ce: frozenset[str]) -> bool:
+    """Both sides name entities and share none (the ``ent_conflict`` feature)."""
+    return bool(qe and ce) and not qe & ce
 
 
 def sparse_cover(query: tuple, claim: tuple) -> float:
@@ -159,7 +165,7 @@ def pair_features(
     ``cover`` is :func:`sparse_cover` of the pair."""
     q, c = query.numbers, claim.numbers
     shared = q & c
-    qe, ce = query.entities, claim.entities
+    qe, ce = query.entities or frozenset(), claim.entities or frozenset()
     shared_e = qe & ce
     return [
         cos,
@@ -175,5 +181,5 @@ def pair_features(
         cover,
         len(shared_e) / len(ce) if ce else 0.5,
         len(qe - ce) / len(qe) if qe else 0.0,
-        float(bool(qe and ce) and not shared_e),
+        float(entity_conflict(qe, ce)),
     ]

