@@ -365,3 +365,16 @@ def test_story_clustering_is_order_free_when_regrouped() -> None:
             f1 = bcubed(pred, gold, test)["f1"]
             assert f1 >= REGROUPED_TEST_F1_FLOOR, (how, f1)
         assert len(partitions) == 1, how
+
+
+def test_regroup_plan_keeps_ids_and_moves_only_what_changes() -> None:
+    from minbar.stories.clustering import regroup_plan
+
+    # story 10 chained two events (1-4); story 20 holds a stray of the second event (5)
+    current = {1: 10, 2: 10, 3: 10, 4: 10, 5: 20, 6: 30}
+    plan = regroup_plan(current, [[1, 2], [3, 4, 5], [6]])
+    assert plan.keep == {0: 10, 1: 20, 2: 30}  # each group keeps the story it overlaps most
+    assert sorted(plan.moves) == [(3, 1), (4, 1)]
+    assert plan.emptied == {}
+    plan = regroup_plan({1: 10, 2: 11}, [[1, 2]])
+    assert plan.keep == {0: 10} and plan.moves == [(2, 0)] and plan.emptied == {11: 0}

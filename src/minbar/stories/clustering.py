@@ -489,3 +489,47 @@ def cluster_items(
     if regrouped:
         return {i.id: g[0].id for g in regroup(items, clusterer.params) for i in g}
     return {aid: id(story) for aid, story in clusterer.assignments().items()}
+
+
+@dataclass
+class RegroupPlan:
+    """How to turn the stored stories of a window into the regrouped ones with the fewest
+    changes: ``keep`` maps each group (by index) to the stored story that keeps its id (the one
+    holding most of its members; each story is kept by at most one group); groups with no such
+    story become new stories; ``moves`` are the articles whose story changes ((article id,
+    group index)); ``emptied`` maps each stored story left with no member to the group that
+    took most of its articles (the story is then marked merged into that group's story)."""
+
+    groups: list[list[int]]
+    keep: dict[int, int]
+    moves: list[tuple[int, int]]
+    emptied: dict[int, int]
+
+
+def regroup_plan(current: dict[int, int], groups: list[list[int]]) -> RegroupPlan:
+    """``current``: article id → stored story id; ``groups``: article ids per regrouped story
+    (:func:`regroup`). The store applies the plan in one transaction (the SQL belongs in
+    ``minbar.store.stories``)."""
+    overlap_counts = Counter(
+        (g, current[a]) for g, members in enumerate(groups) for a in members if a in current
+    )
+    keep: dict[int, int] = {}
+    taken: set[int] = set()
+    for (g, sid), _count in sorted(overlap_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if g not in keep and sid not in taken:
+            keep[g] = sid
+            taken.add(sid)
+    moves = [
+        (a, g)
+        for g, members in enumerate(groups)
+        for a in members
+        if current.get(a) != keep.get(g, object())
+    ]
+    survivors = set(keep.values())
+    target: dict[int, Counter] = {}
+    for a, g in moves:
+        old = current.get(a)
+        if old is not None and old not in survivors:
+            target.setdefault(old, Counter())[g] += 1
+    emptied = {sid: c.most_common(1)[0][0] for sid, c in target.items()}
+    return RegroupPlan(groups, keep, moves, emptied)
