@@ -361,8 +361,13 @@ class EntityRecognizer:
         span = (toks[0].start, toks[-1].end) if toks else (0, 0)
         # A string that is only a name, of which extraction took a part ("Пан Ги Мун" → the
         # Panama of "Пан"; "Məhəmməd Əmin Rəsulzadə" → "Əmin Rəsulzadə"), is one person.
-        whole = self._only_name(toks) and (
-            not any((m.start, m.end) == span for m in found) or self._woman_or_genitive(toks, found)
+        whole = (
+            self._only_name(toks)
+            and not any(m.type == "ORG" for m in found)  # an organisation's name stays one
+            and (
+                not any((m.start, m.end) == span for m in found)
+                or self._woman_or_genitive(toks, found)
+            )
         )
         if not whole:
             for kind in ("PER", "ORG"):
