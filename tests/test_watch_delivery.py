@@ -21,6 +21,7 @@ from conftest import running, write_jsonl
 
 from minbar import Minbar
 from minbar.auth import Actor
+from minbar.store import watch_outbound as wout
 from minbar.store import watchlists as wstore
 from minbar.watch.deliver import deliver_due
 from minbar.watch.digest import send_due_digests
@@ -106,7 +107,7 @@ def test_webhook_signed_retried_with_same_key(world):
             and d["attempts"] == 1
             and d["last_error"] == ("WebhookError: HTTP 500")
         )
-        wait = (wstore.delivery(mb.store, d["id"])["next_attempt_at"]).replace(tzinfo=now.tzinfo)
+        wait = (wout.delivery(mb.store, d["id"])["next_attempt_at"]).replace(tzinfo=now.tzinfo)
         assert timedelta(0) < wait - now <= timedelta(seconds=60)  # first retry within 60 s
         assert deliver_due(mb.store, mb.settings, now)["sent"] == 0  # not due yet
         second = deliver_due(mb.store, mb.settings, now + timedelta(seconds=61))

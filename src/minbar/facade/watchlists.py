@@ -12,6 +12,7 @@ from datetime import datetime
 from minbar.auth import Actor
 from minbar.auth.permissions import require, visible_committees
 from minbar.errors import InvalidInput, NotFound
+from minbar.store import watch_outbound as wout
 from minbar.store import watchlists as wstore
 
 
@@ -104,7 +105,7 @@ class WatchlistsMixin:
     def deliveries(self, actor: Actor, watchlist) -> list[dict]:
         """Delivery attempts of a watchlist's channels (status, attempts, last error)."""
         w = self._visible_watchlist(actor, watchlist)
-        return wstore.list_deliveries(self.store, [w["id"]])
+        return wout.list_deliveries(self.store, [w["id"]])
 
     # --- alerts -------------------------------------------------------------------------------
 
@@ -206,11 +207,9 @@ class WatchlistsMixin:
             row = message_row(text, lang or None)
             row.update(committee_id=com["id"], campaign=(campaign or "").strip()[:200],
                        created_by=actor.user_id)  # fmt: skip
-            mid = wstore.add_campaign_message(self.store, row)
+            mid = wout.add_campaign_message(self.store, row)
             entry.object = f"campaign_message:{mid}"
-        msg = next(
-            m for m in wstore.campaign_messages_of(self.store, [com["id"]]) if m["id"] == mid
-        )
+        msg = next(m for m in wout.campaign_messages_of(self.store, [com["id"]]) if m["id"] == mid)
         rescan(self.store, msg, wstore.utcnow() - timedelta(days=30))
         return {"id": mid, "committee_id": com["id"], "campaign": row["campaign"],
                 "text": text, "lang": row["lang"]}  # fmt: skip
@@ -222,10 +221,10 @@ class WatchlistsMixin:
         com = self.resolve_committee(actor, committee, "committee.read")
         msgs = [
             m
-            for m in wstore.campaign_messages_of(self.store, [com["id"]])
+            for m in wout.campaign_messages_of(self.store, [com["id"]])
             if campaign in (None, "") or m["campaign"] == campaign
         ]
-        picks = wstore.pickups(self.store, [m["id"] for m in msgs])
+        picks = wout.pickups(self.store, [m["id"] for m in msgs])
         out = []
         for m in msgs:
             mine = [p for p in picks if p["message_id"] == m["id"]]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from minbar.store import watch_outbound as wout
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
 from minbar.text.normalize import search_key
@@ -62,7 +63,7 @@ def band(overlap: float, similarity: float, same_lang: bool) -> str | None:
 
 def pickup_articles(store: Store, rows: Sequence, messages: list[dict] | None = None) -> int:
     """Record which of ``rows`` (articles, as read by evaluation) carry a key message."""
-    messages = wstore.campaign_messages_of(store) if messages is None else messages
+    messages = wout.campaign_messages_of(store) if messages is None else messages
     if not messages or not rows:
         return 0
     vec_ids, vecs = wstore.vectors_of(store, [r.id for r in rows])
@@ -98,12 +99,12 @@ def pickup_articles(store: Store, rows: Sequence, messages: list[dict] | None = 
                         "band": kind,
                     }
                 )
-    return wstore.insert_pickups(store, found)
+    return wout.insert_pickups(store, found)
 
 
 def rescan(store: Store, message: dict, since) -> int:
     """Look for a new key message in the articles stored since ``since``."""
-    ids = wstore.article_ids_since(store, since)
+    ids = wout.article_ids_since(store, since)
     n = 0
     for start in range(0, len(ids), 500):
         rows = wstore.articles_for_eval(store, ids[start : start + 500])

@@ -34,6 +34,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from html import escape
 
+from minbar.store import watch_outbound as wout
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
 from minbar.watch.i18n import direction, gettext
@@ -86,15 +87,15 @@ def enqueue(store: Store, now: datetime) -> int:
     """Put each channel's undelivered alerts into deliveries; returns how many were made."""
     made = 0
     window = timedelta(seconds=mail_batch_seconds())
-    for ch in wstore.channels_with_backlog(store):
+    for ch in wout.channels_with_backlog(store):
         if ch["type"] == "email" and now - ch["oldest"] < window and ch["n"] < BATCH_LIMIT:
             continue
         while True:
-            ids = wstore.undelivered_alert_ids(store, ch, limit=BATCH_LIMIT)
+            ids = wout.undelivered_alert_ids(store, ch, limit=BATCH_LIMIT)
             if not ids:
                 break
             key = hashlib.sha256(f"{ch['id']}:{','.join(map(str, ids))}".encode()).hexdigest()
-            if wstore.create_delivery(store, ch["id"], ids, key[:40], now) is None:
+            if wout.create_delivery(store, ch["id"], ids, key[:40], now) is None:
                 break
             made += 1
     return made
@@ -102,7 +103,7 @@ def enqueue(store: Store, now: datetime) -> int:
 
 def send_due(store: Store, settings, now: datetime) -> dict:
     counts = {"sent": 0, "retrying": 0, "failed": 0}
-    for d in wstore.claim_due(store, now, LEASE):
+    for d in wout.claim_due(store, now, LEASE):
         alerts = [public_alert(a) for a in wstore.list_alerts(store, ids=d["alert_ids"])]
         alerts.sort(key=lambda a: a["id"])
         try:
@@ -115,10 +116,10 @@ def send_due(store: Store, settings, now: datetime) -> dict:
             give_up = attempts >= MAX_ATTEMPTS
             nxt = max(now, wstore.utcnow()) + timedelta(seconds=backoff(attempts))
             err = f"{type(exc).__name__}: {exc}"
-            wstore.finish_delivery(store, d["id"], False, err, nxt, give_up)
+            wout.finish_delivery(store, d["id"], False, err, nxt, give_up)
             counts["failed" if give_up else "retrying"] += 1
         else:
-            wstore.finish_delivery(store, d["id"], True, None, None, False)
+            wout.finish_delivery(store, d["id"], True, None, None, False)
             counts["sent"] += 1
     return counts
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
+from minbar.store import watch_outbound as wout
 from minbar.store import watchlists as wstore
 from minbar.store.repository import Store
 from minbar.watch.i18n import direction, gettext
@@ -63,11 +64,11 @@ def build_digest(
     def t(msg: str, **kw) -> str:
         return gettext(lang, msg, **kw)
 
-    stories = wstore.top_stories(store, start, now)
-    claims = wstore.new_claim_matches(store, start, now)
+    stories = wout.top_stories(store, start, now)
+    claims = wout.new_claim_matches(store, start, now)
     alerts = wstore.list_alerts(store, [committee], since=start, until=now, limit=100)
-    volume = wstore.volume_by_lang(store, start, now)
-    cases = wstore.case_activity(store, committee, start, now)
+    volume = wout.volume_by_lang(store, start, now)
+    cases = wout.case_activity(store, committee, start, now)
     title = t("Daily digest") if period == "day" else t("Weekly digest")
     name = committee_name or ""
     html = [
@@ -189,7 +190,7 @@ def send_committee_digest(
         smtp_send(settings, msg)
         sent += to
     start = now - PERIODS[period]
-    wstore.log_digest(store, {"committee_id": committee["id"], "period": period, "start": start,
+    wout.log_digest(store, {"committee_id": committee["id"], "period": period, "start": start,
                               "end": now, "lang": ",".join(sorted(by_lang)) or "en",
                               "alerts": n_alerts, "sent_to": ",".join(sent)})  # fmt: skip
     return {"sent_to": sent, "languages": sorted(by_lang), "alerts": n_alerts}
@@ -223,7 +224,7 @@ def send_due_digests(store: Store, settings, now: datetime | None = None) -> int
             continue
         periods = ["day"] + (["week"] if mark.weekday() == 0 else [])
         for period in periods:
-            last = wstore.last_digest(store, com["id"], period)
+            last = wout.last_digest(store, com["id"], period)
             if last is not None and last >= mark:
                 continue
             send_committee_digest(store, settings, com, period, now=mark)
