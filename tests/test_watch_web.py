@@ -82,6 +82,10 @@ def test_watchlist_api_contract(api):
         "/api/v1/alerts/read", json={"ids": [alerts[0]["id"]]}, headers=tok["viewer"]
     )
     assert read.json() == {"read": 1}
+    page = client.get("/digest?committee=pd&period=week", headers=tok["viewer"])
+    assert page.status_code == 200 and "<style>" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src" not in csp and "default-src 'none'" in csp
     pdf = client.get("/api/v1/digest?committee=pd&format=pdf", headers=tok["viewer"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -23,6 +23,12 @@ api = APIRouter(prefix="/api/v1", tags=["watchlists"], dependencies=[Depends(bea
 pages = APIRouter(include_in_schema=False)
 router = APIRouter()
 
+#: The digest is a standalone document with its own inline CSS (it is also the e-mail): no script
+#: may run in it at all, and nothing is loaded from anywhere.
+DIGEST_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 KINDS = ("keyword", "entity", "semantic", "claim", "velocity", "silence")
 
 
@@ -160,7 +166,7 @@ def digest(
     d = mb.digest(actor, committee, period, lang=lang, pdf=format == "pdf")
     if format == "pdf":
         return Response(d["pdf"], media_type="application/pdf")
-    return HTMLResponse(d["html"])
+    return HTMLResponse(d["html"], headers={"Content-Security-Policy": DIGEST_CSP})
 
 
 @api.post(
@@ -338,7 +344,7 @@ def digest_page(
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="digest-{period}.pdf"'},
         )
-    return HTMLResponse(d["html"])
+    return HTMLResponse(d["html"], headers={"Content-Security-Policy": DIGEST_CSP})
 
 
 router.include_router(api)
