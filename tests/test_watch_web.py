@@ -127,3 +127,78 @@ def test_pages_need_sign_in(api):
     client, _tok, _mb, _tmp = api
     r = client.get("/watchlists", follow_redirects=False)
     assert r.status_code in (302, 303, 307) and "/login" in r.headers["location"]
+
+
+def test_watchlist_from_the_web_form_alerts_through_all_three_channels(
+    settings, tmp_path, monkeypatch
+):
+    """Done-when: a watchlist created in the browser (session + CSRF form) alerts in-app, by
+    webhook and by e-mail on the right article only."""
+    import hashlib
+    import hmac
+    import json
+    import re
+    import socket
+    from dataclasses import replace
+    from datetime import timedelta
+    from http.server import ThreadingHTTPServer
+
+    from aiosmtpd.controller import Controller
+    from conftest import running
+    from test_watch_delivery import Hook, Inbox
+
+    from minbar.store import watchlists as wstore
+    from minbar.watch.deliver import deliver_due
+
+    settings = replace(settings, allow_hosts=frozenset({"127.0.0.1"}))
+    mb = Minbar(settings=settings)
+    system = Actor.system("test")
+    mb.add_org(system, "org", "Org")
+    mb.add_committee(system, "pd", "Public diplomacy")
+    mb.add_user(system, "analyst@x.org", "org", password="correct horse battery", lang="tr")
+    mb.add_member(system, "pd", "analyst@x.org", "analyst")
+    Hook.received, Hook.statuses = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        smtp_port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    monkeypatch.setenv("MINBAR_SMTP_URL", f"smtp://127.0.0.1:{smtp_port}")
+    try:
+        with running(server), TestClient(create_app(mb)) as client:
+            page = client.get("/login")
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+            r = client.post(
+                "/login",
+                data={"email": "analyst@x.org", "password": "correct horse battery",
+                      "csrf_token": token},
+                follow_redirects=False,
+            )  # fmt: skip
+            assert r.status_code == 303
+            page = client.get("/watchlists?lang=tr")
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+            hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
+            form = {"csrf_token": token, "committee": "pd", "name": "Gence", "kind": "keyword",
+                    "query": "Gəncə", "webhook_url": hook, "webhook_secret": "form-secret-1",
+                    "email_to": "analyst@x.org"}  # fmt: skip
+            assert client.post("/watchlists", data={**form, "csrf_token": "x"}).status_code == 403
+            r = client.post("/watchlists", data=form, follow_redirects=False)
+            assert r.status_code == 303, r.text
+            mb.ingest([str(write_jsonl(tmp_path / "a.jsonl", ARTICLES))], enrich=True)
+            alerts_page = client.get("/alerts?lang=tr")
+            assert ARTICLES[0]["title"] in alerts_page.text
+            assert ARTICLES[1]["title"] not in alerts_page.text
+            later = wstore.utcnow() + timedelta(seconds=61)
+            assert deliver_due(mb.store, mb.settings, later)["sent"] == 2
+    finally:
+        controller.stop()
+        mb.close()
+    [(headers, body)] = Hook.received
+    expected = "sha256=" + hmac.new(b"form-secret-1", body, hashlib.sha256).hexdigest()
+    assert headers["X-Minbar-Signature"] == expected
+    assert [a["url"] for a in json.loads(body)["alerts"]] == [ARTICLES[0]["url"]]
+    [(rcpts, content)] = inbox.messages
+    assert rcpts == ["analyst@x.org"] and ARTICLES[0]["url"].encode() in content
+    assert ARTICLES[1]["url"].encode() not in content
