@@ -194,8 +194,10 @@ def test_end_to_end_through_the_facade(flow) -> None:
 
     later = mb.ingest([str(write_jsonl(tmp_path / "b.jsonl", [LATER]))], enrich=True)
     assert later["ingested"] == 1
+    # enrichment itself linked it, to the three cases of that claim (published, the English
+    # paraphrase, the one opened from a quote) — and no earlier article ("seen again" only)
+    assert later["enrich"]["linked_to_cases"] == 3
     new_id = next(h["id"] for h in mb.search("visa costs", lang="en") if "world" in h["url"])
-    mb.link_seen_again([new_id])
     seen = mb.case(a["viewer"], cid)["seen_again"]
     assert [s["article_id"] for s in seen] == [new_id]
     assert seen[0]["lang"] == "en"

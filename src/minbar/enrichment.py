@@ -31,6 +31,7 @@ class EnrichResult:
     matched_sentences: int = 0
     quotes: int = 0
     checkworthy: int = 0
+    seen_again: int = 0  # articles newly linked to fact-check cases
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
 
@@ -47,6 +48,7 @@ class EnrichResult:
             "quotes": self.quotes,
             "checkworthy_sentences": self.checkworthy,
             "matched_sentences": self.matched_sentences,
+            "linked_to_cases": self.seen_again,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -69,6 +71,21 @@ def enrich_ids(store: Store, ids: Sequence[int]) -> EnrichResult:
     article that is *ready* (vector and analysis done) in publication order — its own and those
     other workers finished meanwhile — so no article waits for a task of its own."""
     return _run(store, sorted(set(ids)), no_progress)
+
+
+def _seen_again(store: Store, ids: list[int] | None, vectors: dict) -> int:
+    """Link matched articles to the fact-check cases whose claim they carry (its own stage, so
+    a crash between matching and linking loses nothing); returns the links made."""
+    from minbar.cases.seen_again import link_seen_again
+    from minbar.store import stages
+    from minbar.store.db import transaction
+
+    made = 0
+    while todo := stages.pending_after(store, stages.SEEN, stages.MATCH, ids):
+        made += link_seen_again(store, todo, vectors=vectors)
+        with transaction(store.engine) as conn:
+            stages.mark_done(conn, stages.SEEN, todo)
+    return made
 
 
 def _run(store: Store, ids: list[int] | None, progress: ProgressFactory) -> EnrichResult:
@@ -117,6 +134,9 @@ def _run(store: Store, ids: list[int] | None, progress: ProgressFactory) -> Enri
     result.matched_articles = matched.enriched
     result.matched_sentences = matched.matched_sentences
     result.errors.extend(matched.errors)
+    result.seen_again = timed(
+        "cases", "linking articles to cases", lambda a: _seen_again(store, ids, analysis.vectors)
+    )
     if ids is None:
         timed("watch", "evaluating watchlists", lambda a: evaluate_pending(store, progress=a))
     else:

@@ -47,6 +47,8 @@ def link_seen_again(
         sentences = sql_art.checkworthy_sentences(conn, article_ids)
         briefs = sql.cases_brief(conn, [i for i, _ in open_cases])
         origins = {i: c["article_id"] for i, c in briefs.items()}
+        opened = {i: sql.aware(c["created_at"]) for i, c in briefs.items()}
+        stored = sql_art.stored_at(conn, list(sentences))
     pairs = [(aid, s) for aid, sents in sentences.items() for s in sents]
     if not pairs:
         return made
@@ -66,7 +68,8 @@ def link_seen_again(
             qvec = fresh[sent]
         scores = matrix @ np.asarray(qvec, dtype=np.float32)
         for k in np.nonzero(scores >= similar.SEEN_COS)[0]:
-            if origins.get(ids[k]) != aid:
+            # seen *again*: stored after the case was opened, and not the article it came from
+            if origins.get(ids[k]) != aid and stored[aid] >= opened[ids[k]]:
                 hits.append((ids[k], aid, sent, float(scores[k])))
     if not hits:
         return made

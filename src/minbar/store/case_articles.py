@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from minbar.store import search as fts
 from minbar.store.cases import aware, iso, utcnow
@@ -15,6 +15,7 @@ from minbar.store.schema import (
     article_sentences,
     articles,
     case_factchecks,
+    cases,
     claim_matches,
     factchecks,
     quotes,
@@ -97,11 +98,20 @@ def article_langs(conn: Connection, article_ids: list[int]) -> dict[int, str | N
     return {r.id: r.lang for r in rows}
 
 
+def stored_at(conn: Connection, article_ids: list[int]) -> dict[int, datetime]:
+    """When each article was stored (its ingest time, UTC)."""
+    rows = conn.execute(
+        select(articles.c.id, articles.c.fetched_at).where(articles.c.id.in_(article_ids))
+    )
+    return {r.id: aware(r.fetched_at) for r in rows}
+
+
 def published_matches(
     conn: Connection, article_ids: list[int]
 ) -> list[tuple[int, int, str, float]]:
     """(case id, article id, sentence, score) for auto-matches of these articles to the
-    fact-check rows of published cases."""
+    fact-check rows of published cases — articles stored after the case was opened, other than
+    the one it was opened from ("seen again", not "seen before")."""
     if not article_ids:
         return []
     rows = conn.execute(
@@ -112,7 +122,13 @@ def published_matches(
             claim_matches.c.score,
         )
         .join(case_factchecks, case_factchecks.c.factcheck_id == claim_matches.c.factcheck_id)
-        .where(claim_matches.c.article_id.in_(article_ids))
+        .join(cases, cases.c.id == case_factchecks.c.case_id)
+        .join(articles, articles.c.id == claim_matches.c.article_id)
+        .where(
+            claim_matches.c.article_id.in_(article_ids),
+            articles.c.fetched_at >= cases.c.created_at,
+            or_(cases.c.article_id.is_(None), cases.c.article_id != claim_matches.c.article_id),
+        )
     )
     return [(r.case_id, r.article_id, r.sentence, r.score) for r in rows]
 

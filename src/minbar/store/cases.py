@@ -158,6 +158,7 @@ def cases_brief(conn: Connection, ids: list[int]) -> dict[int, dict]:
             cases.c.lang,
             cases.c.committee_id,
             cases.c.article_id,
+            cases.c.created_at,
         ).where(cases.c.id.in_(ids))
     )
     return {r.id: dict(r._mapping) for r in rows}

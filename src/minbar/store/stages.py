@@ -33,6 +33,7 @@ from minbar.store.schema import article_stages, article_vectors, articles, factc
 ANALYSIS = "analysis"
 STORY = "story"
 MATCH = "match"
+SEEN = "seen"  # articles linked to the fact-check cases whose claim they carry ("seen again")
 
 
 def done(stage: str) -> Select:
@@ -43,6 +44,22 @@ def done(stage: str) -> Select:
 def pending_ids(store: Store, stage: str, ids: Iterable[int] | None = None) -> list[int]:
     """Articles ``stage`` has not processed yet (among ``ids`` when given), in id order."""
     stmt = select(articles.c.id).where(articles.c.id.not_in(done(stage))).order_by(articles.c.id)
+    if ids is not None:
+        stmt = stmt.where(articles.c.id.in_(list(ids)))
+    with store.engine.connect() as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def pending_after(
+    store: Store, stage: str, after: str, ids: Iterable[int] | None = None, limit: int = 1000
+) -> list[int]:
+    """Articles ``after`` has processed and ``stage`` has not (among ``ids``), in id order."""
+    stmt = (
+        select(articles.c.id)
+        .where(articles.c.id.in_(done(after)), articles.c.id.not_in(done(stage)))
+        .order_by(articles.c.id)
+        .limit(limit)
+    )
     if ids is not None:
         stmt = stmt.where(articles.c.id.in_(list(ids)))
     with store.engine.connect() as conn:
