@@ -15,7 +15,8 @@ Two modes, chosen by ``MINBAR_REDIS_URL``:
 Tunables (environment, read by :meth:`WorkConfig.from_env`): ``MINBAR_LEASE_SECONDS`` (60: a dead
 worker's articles are retaken after this, plus one sweep), ``MINBAR_SWEEP_SECONDS`` (30),
 ``MINBAR_QUEUE_TTL`` (600: a queued article not claimed within this is queued again),
-``MINBAR_TASK_BATCH`` (8 articles per task), ``MINBAR_QUEUE_NAME`` ("minbar").
+``MINBAR_TASK_BATCH`` (8 articles per task), ``MINBAR_QUEUE_NAME`` ("minbar"),
+``MINBAR_DELIVERY_SECONDS`` (10: how often alerts, retries and digests due are sent).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class WorkConfig:
     queue_ttl: float = 600.0
     task_batch: int = 8
     queue_name: str = "minbar"
+    delivery_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> WorkConfig:
@@ -41,4 +43,5 @@ class WorkConfig:
             queue_ttl=float(env.get("MINBAR_QUEUE_TTL") or cls.queue_ttl),
             task_batch=int(env.get("MINBAR_TASK_BATCH") or cls.task_batch),
             queue_name=env.get("MINBAR_QUEUE_NAME") or cls.queue_name,
+            delivery_seconds=float(env.get("MINBAR_DELIVERY_SECONDS") or cls.delivery_seconds),
         )

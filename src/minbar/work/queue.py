@@ -106,7 +106,7 @@ def make_huey(
 
     def enrich_batch(ids: list[int]) -> dict:
         """A few article ids: leased, enriched, released (what :func:`enqueue_pending` queues;
-        workers also sweep the database themselves, :class:`minbar.work.worker.Sweeper`)."""
+        workers also sweep the database themselves, :func:`minbar.work.worker.sweeper`)."""
         from minbar.work.batch import run_batch
 
         return run_batch(settings, ids, config)

@@ -25,34 +25,61 @@ from minbar.work.batch import process_store
 log = logging.getLogger("minbar.work")
 
 
-class Sweeper:
-    """Every ``sweep_seconds``, queue what is unfinished and unheld (a daemon thread)."""
+class Every:
+    """Run ``fn()`` every ``seconds`` in a daemon thread until stopped; a failure (database,
+    Redis or a receiver away) is logged and tried again at the next round."""
 
-    def __init__(self, settings: Settings, huey, config: WorkConfig) -> None:
-        self.settings, self.huey, self.config = settings, huey, config
+    def __init__(self, name: str, seconds: float, fn) -> None:
+        self.name, self.seconds, self.fn = name, seconds, fn
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="minbar-sweeper", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"minbar-{name}", daemon=True)
 
-    def start(self) -> Sweeper:
+    def start(self) -> Every:
         self._thread.start()
         return self
-
-    def sweep(self) -> int:
-        from minbar.work.queue import enqueue_pending
-
-        return enqueue_pending(process_store(self.settings), self.huey, self.config)
 
     def _run(self) -> None:
         while True:
             try:
-                self.sweep()
-            except Exception:  # database or Redis away: try again at the next sweep
-                log.exception("sweep failed")
-            if self._stop.wait(self.config.sweep_seconds):
+                self.fn()
+            except Exception:  # noqa: BLE001
+                log.exception("%s failed", self.name)
+            if self._stop.wait(self.seconds):
                 return
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def sweeper(settings: Settings, huey, config: WorkConfig) -> Every:
+    """Every ``sweep_seconds``, queue what is unfinished and unheld."""
+    from minbar.work.queue import enqueue_pending
+
+    def sweep() -> int:
+        return enqueue_pending(process_store(settings), huey, config)
+
+    return Every("sweeper", config.sweep_seconds, sweep)
+
+
+def deliverer(settings: Settings, config: WorkConfig) -> Every:
+    """Every ``delivery_seconds`` (10), one round of alert delivery: story-velocity and
+    source-silence rules, webhooks and e-mail due (first tries and retries), digests due. Any
+    number of processes may run it at once (deliveries are claimed in the database)."""
+    from minbar.watch.deliver import deliver_due
+
+    return Every(
+        "delivery",
+        config.delivery_seconds,
+        lambda: deliver_due(process_store(settings), settings),
+    )
+
+
+def background_threads(settings: Settings, huey, config: WorkConfig) -> list[Every]:
+    """The threads every consumer process runs beside its Huey workers (started)."""
+    threads = [deliverer(settings, config)]
+    if settings.redis_url:
+        threads.append(sweeper(settings, huey, config))
+    return [t.start() for t in threads]
 
 
 def run_consumer(settings: Settings, workers: int = 1) -> None:
@@ -62,7 +89,7 @@ def run_consumer(settings: Settings, workers: int = 1) -> None:
 
     config = WorkConfig.from_env()
     huey = make_huey(settings, config=config)
-    sweeper = Sweeper(settings, huey, config).start() if settings.redis_url else None
+    threads = background_threads(settings, huey, config)
     # flush_locks: a poll lock left by a killed consumer would otherwise stop polling for good.
     consumer = huey.create_consumer(
         workers=workers, periodic=True, check_worker_health=True, flush_locks=True
@@ -70,8 +97,8 @@ def run_consumer(settings: Settings, workers: int = 1) -> None:
     try:
         consumer.run()
     finally:
-        if sweeper:
-            sweeper.stop()
+        for thread in threads:
+            thread.stop()
 
 
 def warm_up() -> None:
