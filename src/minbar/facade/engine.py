@@ -189,6 +189,21 @@ class EngineMixin:
             raise NotFound(f"no story with id {story_id}")
         return record
 
+    def story_brief(self, story_id: int) -> dict:
+        """Title, size and first article of a story, without its members (article pages);
+        a merged story answers with the story it was merged into."""
+        from minbar.store.article_detail import story_brief
+
+        seen: set[int] = set()
+        while True:
+            brief = story_brief(self.store.engine, story_id)
+            if brief is None:
+                raise NotFound(f"no story with id {story_id}")
+            if brief["status"] != "merged" or brief["parent_id"] in (None, *seen):
+                return brief
+            seen.add(story_id)
+            story_id = brief["parent_id"]
+
     def pending_stories(self) -> int:
         from minbar.stories.stage import pending_ids
 

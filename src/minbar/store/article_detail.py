@@ -31,3 +31,22 @@ def story_of(engine, article_id: int) -> int | None:
         return conn.execute(
             select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
         ).scalar()
+
+
+def story_brief(engine, story_id: int) -> dict | None:
+    """The few fields an article page shows of its story (no members, no aggregates)."""
+    from minbar.store.schema import stories
+
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                stories.c.id,
+                stories.c.title,
+                stories.c.article_count,
+                stories.c.first_article_id,
+                stories.c.first_published,
+                stories.c.status,
+                stories.c.parent_id,
+            ).where(stories.c.id == story_id)
+        ).first()
+    return dict(row._mapping) if row is not None else None

@@ -131,7 +131,7 @@ def article_page(request: Request, article_id: int, mb=Depends(get_mb)):
         from minbar.errors import NotFound
 
         try:
-            story = mb.story(art["story_id"])
+            story = mb.story_brief(art["story_id"])
         except NotFound:
             story = None
     original = None
