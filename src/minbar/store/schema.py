@@ -234,6 +234,7 @@ stories = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_stories_last_published", "last_published"),
     Index("ix_stories_status", "status"),
+    Index("ix_stories_parent", "parent_id"),
 )
 
 story_articles = Table(
