@@ -194,12 +194,3 @@ def top_entities(store: Store, article_ids: Sequence[int] | None = None, limit: 
             {"key": r[0], "type": r[1], "canonical": r[2], "articles": r[3]}
             for r in conn.execute(stmt).all()
         ]
-
-
-# TEMPORARY (helper A): watch/define.py still imports load_entity_defs from here; the domain
-# version lives in minbar.analysis.enrich. This lazy import breaks the layer contract (store ->
-# analysis) and goes once watch imports the new home (docs/notes/A-moves.md).
-def load_entity_defs(store: Store):
-    from minbar.analysis.enrich import load_entity_defs as load
-
-    return load(store)

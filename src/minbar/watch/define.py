@@ -146,8 +146,8 @@ def _numbers(params: dict, defaults: dict) -> dict:
 
 def entity_keys(store, query: str) -> list[str]:
     """Canonical keys of the entities named in ``query`` (alternatives split by commas / OR)."""
+    from minbar.analysis.enrich import load_entity_defs
     from minbar.analysis.entities import get_recognizer
-    from minbar.store.analysis import load_entity_defs
 
     rec = get_recognizer(tuple(load_entity_defs(store)))
     keys: list[str] = []
