@@ -45,7 +45,7 @@ def create_app(mb) -> FastAPI:
     app.state.jinja = make_env(extra)
     errors.install(app)
     app.add_middleware(CSRFMiddleware, codec_of=lambda a: deps.codec(a))
-    app.add_middleware(GuardMiddleware)
+    app.add_middleware(GuardMiddleware, plain_error=errors.plain_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     from minbar.web.routes import api, auth, pages, public

@@ -11,12 +11,15 @@ from __future__ import annotations
 from fastapi import Request
 
 from minbar.errors import Forbidden, NotAuthenticated
-from minbar.web.sessions import ANON_COOKIE, SESSION_COOKIE, SessionCodec, new_anon_id
+from minbar.web.sessions import (
+    ANON_COOKIE,
+    CSRF_DETAIL,
+    SESSION_COOKIE,
+    SessionCodec,
+    new_anon_id,
+)
 
 _UNSET = object()
-
-
-CSRF_DETAIL = "missing or wrong CSRF token"
 
 
 class CSRFRefused(Forbidden):

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 
 from minbar.web import i18n
-from minbar.web.sessions import LANG_COOKIE, SESSION_COOKIE, secure_cookies
+from minbar.web.sessions import CSRF_DETAIL, LANG_COOKIE, SESSION_COOKIE, secure_cookies
 
 log = logging.getLogger("minbar.web")
 
@@ -67,8 +67,11 @@ class GuardMiddleware:
     response, queued cookies, and a 500 ``{"detail": "internal error"}`` (logged) for anything
     that escaped the exception handlers: no traceback ever reaches a client."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, plain_error) -> None:
+        # ``plain_error(request, status, detail)`` renders an error in the user's language; the
+        # app passes :func:`minbar.web.errors.plain_error` (injected: errors build on this module)
         self.app = app
+        self.plain_error = plain_error
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -97,9 +100,7 @@ class GuardMiddleware:
             await send(message)
 
         if bad is not None:
-            from minbar.web.errors import plain_error
-
-            response = plain_error(
+            response = self.plain_error(
                 request, 422, f"unknown language {bad[:20]!r}; one of {', '.join(i18n.LANGUAGES)}"
             )
             return await response(scope, receive, send_wrapper)
@@ -109,9 +110,7 @@ class GuardMiddleware:
             log.exception("unhandled error on %s %s", scope.get("method"), path)
             if started:
                 return
-            from minbar.web.errors import plain_error
-
-            response = plain_error(request, 500, "internal error")
+            response = self.plain_error(request, 500, "internal error")
             await response(scope, receive, send_wrapper)
 
 
@@ -190,8 +189,6 @@ class CSRFMiddleware:
                 token = _form_token(ctype, body)
         if not codec.csrf_ok(session.sid, token):
             from starlette.responses import JSONResponse
-
-            from minbar.web.deps import CSRF_DETAIL
 
             response = JSONResponse({"detail": CSRF_DETAIL}, status_code=403)
             return await response(scope, receive, send)

@@ -31,6 +31,9 @@ IDLE_SECONDS = 8 * 3600
 ABSOLUTE_SECONDS = 7 * 24 * 3600
 REFRESH_SECONDS = 300
 
+#: The one answer to a cookie-authenticated state change without its CSRF token (403).
+CSRF_DETAIL = "missing or wrong CSRF token"
+
 
 def secure_cookies() -> bool:
     return os.environ.get("MINBAR_SECURE_COOKIES", "").strip().lower() in {"1", "true", "yes"}
