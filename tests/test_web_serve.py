@@ -16,15 +16,26 @@ CODE = """
 import sys
 from minbar import Minbar
 from minbar.web.serve import serve
-serve(Minbar(data_dir=sys.argv[1]), "127.0.0.1", int(sys.argv[2]), worker=sys.argv[3] == "1")
+serve(
+    Minbar(data_dir=sys.argv[1]), "127.0.0.1", int(sys.argv[2]), worker=sys.argv[3] == "1",
+    processes=int(sys.argv[4]),
+)
 """
 
 
-def _run(tmp_path, worker: bool, sig=signal.SIGINT) -> tuple[int, str]:
+def _run(tmp_path, worker: bool, sig=signal.SIGINT, processes: int = 1) -> tuple[int, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MINBAR_REDIS_URL"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", CODE, str(tmp_path / "data"), str(port), "1" if worker else "0"],
+        [
+            sys.executable,
+            "-c",
+            CODE,
+            str(tmp_path / "data"),
+            str(port),
+            "1" if worker else "0",
+            str(processes),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -60,3 +71,9 @@ def test_serve_without_worker_stops_on_sigterm(tmp_path):
     code, out = _run(tmp_path, worker=False, sig=signal.SIGTERM)
     assert code == 0, out
     assert not (tmp_path / "data" / "queue.db").exists()
+
+
+def test_serve_with_two_processes(tmp_path):
+    code, out = _run(tmp_path, worker=False, processes=2)
+    assert code == 0, out
+    assert out.count("Started server process") == 2, out

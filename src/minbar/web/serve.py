@@ -28,14 +28,36 @@ def start_background(settings):
     return consumer
 
 
-def serve(mb, host: str = "127.0.0.1", port: int = 8000, worker: bool = True) -> None:
-    """Serve ``mb`` on ``host:port`` until interrupted."""
+def app_factory():
+    """The app for one of several uvicorn worker processes (settings from the environment,
+    which :func:`serve` fills from its facade)."""
+    from minbar import Minbar
+    from minbar.web.app import create_app
+
+    return create_app(Minbar())
+
+
+def serve(
+    mb, host: str = "127.0.0.1", port: int = 8000, worker: bool = True, processes: int = 1
+) -> None:
+    """Serve ``mb`` on ``host:port`` until interrupted; ``processes`` > 1 runs that many uvicorn
+    worker processes (each its own facade on the same database): Python serves one request at
+    a time per process, so concurrent clients queue less."""
+    import os
+
     import uvicorn
 
     from minbar.web.app import create_app
 
-    app = create_app(mb)
     mb.store  # noqa: B018 - open (and migrate) the store before the first request
+    if processes > 1:
+        os.environ["MINBAR_DATA_DIR"] = str(mb.settings.data_dir)
+        if mb.settings.database_url:
+            os.environ["MINBAR_DATABASE_URL"] = mb.settings.database_url
+        mb.secret_key  # noqa: B018 - generated once here, before the workers read it
+        app = "minbar.web.serve:app_factory"
+    else:
+        app = create_app(mb)
     consumer = None
     if worker and not mb.settings.redis_url:
         consumer = start_background(mb.settings)
@@ -52,7 +74,20 @@ def serve(mb, host: str = "127.0.0.1", port: int = 8000, worker: bool = True) ->
     )
     _exit_on_sigterm()
     try:
-        uvicorn.Server(config).run()
+        if processes > 1:
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level="info",
+                proxy_headers=True,
+                server_header=False,
+                lifespan="off",
+                factory=True,
+                workers=processes,
+            )
+        else:
+            uvicorn.Server(config).run()
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it shut down on
         pass
     finally:
