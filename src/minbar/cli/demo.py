@@ -116,12 +116,14 @@ def print_report(result: dict, where: str) -> None:
     )
 
 
-def _serve(facade, host: str, port: int, accounts: list[dict], worker: bool = True) -> None:
+def _serve(
+    facade, host: str, port: int, accounts: list[dict], worker: bool = True, processes: int = 1
+) -> None:
     from minbar.web.serve import serve
 
     out.print(f"\n[bold]web UI[/]: http://{host}:{port}/  (Ctrl-C stops)")
     _print_accounts(accounts)
-    serve(facade, host=host, port=port, worker=worker)
+    serve(facade, host=host, port=port, worker=worker, processes=processes)
 
 
 def _print_accounts(accounts: list[dict]) -> None:
@@ -143,7 +145,16 @@ def serve_cmd(
             "--no-worker", help="Do not run polling, enrichment and alert delivery in-process."
         ),
     ] = False,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (one Python process serves one request at a time; about one "
+            "per core).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web UI at / and the REST API at /api/v1/."""
     err.print(f"minbar: serving on http://{host}:{port}/ (Ctrl-C stops)")
-    _serve(mb(ctx), host, port, [], worker=not no_worker)
+    _serve(mb(ctx), host, port, [], worker=not no_worker, processes=processes)

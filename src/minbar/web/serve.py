@@ -13,19 +13,36 @@ import logging
 log = logging.getLogger("minbar.web")
 
 
-def start_background(settings):
-    """Start the embedded Huey consumer in threads; returns it (``.stop()`` it) or None."""
-    from minbar.tasks import make_huey
+class Background:
+    """The embedded background work of a ``serve`` process: the Huey consumer (polling,
+    enrichment, consolidation) and the periodic threads (alert delivery every 10 s)."""
 
-    huey = make_huey(settings)
+    def __init__(self, consumer, threads) -> None:
+        self.consumer, self.threads = consumer, threads
+
+    def stop(self, graceful: bool = True) -> None:
+        for thread in self.threads:
+            thread.stop()
+        self.consumer.stop(graceful=graceful)
+
+
+def start_background(settings) -> Background:
+    """Start the embedded Huey consumer and the delivery loop in threads (``.stop()`` them)."""
+    from minbar.work import WorkConfig
+    from minbar.work.queue import make_huey
+    from minbar.work.worker import background_threads
+
+    config = WorkConfig.from_env()
+    huey = make_huey(settings, config=config)
     consumer = huey.create_consumer(
         workers=1, periodic=True, check_worker_health=True, flush_locks=True
     )
     # uvicorn owns the signals of the main thread: the consumer must not install its own.
     consumer._set_signal_handlers = lambda: None  # noqa: SLF001
     consumer.start()
-    log.info("background work (polling, enrichment, alerts) runs in this process")
-    return consumer
+    threads = background_threads(settings, huey, config)
+    log.info("background work (polling, enrichment, alert delivery) runs in this process")
+    return Background(consumer, threads)
 
 
 def app_factory():
