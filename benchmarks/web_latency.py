@@ -8,8 +8,8 @@ and the newest 20,000 articles get scored sentences (their first three, scores d
 RNG) so the dashboard's "newest check-worthy claims" reads a real table. Nothing is enriched by
 the model: this measures the web layer and its queries, not enrichment.
 
-``minbar serve`` runs as a separate process (uvicorn, one worker process, ``--no-worker``:
-background work would compete for the two cores), and ten client threads send a shuffled mix of
+``minbar serve`` runs as a separate process (uvicorn, ``--processes`` server processes (1 by
+default), ``--no-worker``: background work would compete for the two cores), and ten client threads send a shuffled mix of
 requests for four page kinds — dashboard ``/``, ``/search?q=…`` (the search benchmark's query set:
 common, rare, multi-word, typed variants in ar/tr/az/en/ru), ``/articles/{random id}``,
 ``/stories/{random id}`` — authenticated by a Bearer token. Each sample is the time from sending a
@@ -17,6 +17,7 @@ request to reading its whole body on loopback, so it is the server time plus a f
 millisecond of client overhead. The server's peak resident memory (``VmHWM``) is read from /proc.
 
     python benchmarks/web_latency.py [--articles 1000000] [--clients 10] [--requests 400]
+                                     [--processes 1]
 """
 
 from __future__ import annotations
@@ -142,12 +143,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(path: Path, port: int) -> subprocess.Popen:
-    code = (
-        "import uvicorn; from minbar import Minbar; from minbar.web.app import create_app; "
-        f"uvicorn.run(create_app(Minbar(data_dir={str(path)!r})), host='127.0.0.1', "
-        f"port={port}, log_level='warning', access_log=False)"
-    )
+def start_server(path: Path, port: int, processes: int = 1) -> subprocess.Popen:
+    if processes == 1:
+        code = (
+            "import uvicorn; from minbar import Minbar; from minbar.web.app import create_app; "
+            f"uvicorn.run(create_app(Minbar(data_dir={str(path)!r})), host='127.0.0.1', "
+            f"port={port}, log_level='warning', access_log=False)"
+        )
+    else:  # what `minbar serve --processes N` runs, without access logs
+        code = (
+            "import os, uvicorn; "
+            f"os.environ['MINBAR_DATA_DIR'] = {str(path)!r}; "
+            "uvicorn.run('minbar.web.serve:app_factory', factory=True, host='127.0.0.1', "
+            f"port={port}, workers={processes}, log_level='warning', access_log=False, "
+            "lifespan='off')"
+        )
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -160,12 +170,24 @@ def start_server(path: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not come up in 120 s")
 
 
+def _tree(pid: int) -> list[int]:
+    out = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        for child in children:
+            out += _tree(int(child))
+    return out
+
+
 def memory_kb(pid: int) -> dict:
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = int(value.split()[0])
+    """VmRSS and VmHWM summed over the server process and its children (uvicorn workers)."""
+    out = {"VmRSS": 0, "VmHWM": 0, "processes": 0}
+    for p in _tree(pid):
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] += int(value.split()[0])
+        out["processes"] += 1
     return out
 
 
@@ -234,13 +256,15 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=10)
     ap.add_argument("--requests", type=int, default=400, help="requests per page kind")
+    ap.add_argument("--processes", type=int, default=1, help="server processes (uvicorn workers)")
     args = ap.parse_args()
     result = {"machine": machine()}
     path = ensure_store(args.articles)
     result["corpus"] = json.loads((path / "meta.json").read_text())
     token = bench_token(path)
     port = free_port()
-    server = start_server(path, port)
+    server = start_server(path, port, args.processes)
+    result["processes"] = args.processes
     try:
         rng = random.Random(3)
         warm = urls(path, 10, rng)
