@@ -502,7 +502,7 @@ def main() -> None:
         k: {s: v[s] for s in ("all", "dev", "test")}
         for k, v in evaluate(items, records, params, consolidate=True).items()
     }
-    # Arrival-order independence (docs/notes/M-names-stories.md): the order-free consolidation
+    # Arrival-order independence (docs/round2/names-and-stories.md): the order-free consolidation
     # (online assignment, then everything regrouped by average linkage) and arrival in batches.
     result["quality_regrouped"] = {
         k: {s: v[s] for s in ("all", "dev", "test", "test_per_language", "test_mix")}

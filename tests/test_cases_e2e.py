@@ -75,7 +75,7 @@ EN_PARAPHRASE = "Turkey doubled the visa fee for every foreign student starting 
 AR_PARAPHRASE = "تركيا ضاعفت رسوم التأشيرة لجميع الطلاب الأجانب اعتبارا من الأول من يناير."
 #: Same subject (foreign students in Turkey, "doubled"), another claim. Closer near-misses
 #: ("dormitory fees doubled", "Germany doubled the fee") ARE matched by the engine today:
-#: docs/notes/G-cases.md has the measurements.
+#: docs/round2/cases.md has the measurements.
 NEAR_MISS = "عدد الطلاب الأجانب في تركيا تضاعف خلال خمس سنوات."
 EVIDENCE_HTML = (
     b"<html><head><title>Ministry: visa fees unchanged</title></head><body><article>"

@@ -235,7 +235,7 @@ def test_token_with_no_trie_form_does_not_crash():
         assert [m.key for m in rec.extract(text, None)] == keys, text
 
 
-# --- people across scripts (benchmarks/names_xscript.py; docs/notes/M-names-stories.md) -------
+# --- people across scripts (benchmarks/names_xscript.py; docs/round2/names-and-stories.md) -------
 
 #: Reached 2026-12-06 (helper M): test half 21/33 linked, 0 of 20 near-name pairs merged; dev
 #: half (tuned on) 30/33.

@@ -5,9 +5,9 @@ restatements of the odd-numbered fact-check groups (76, each in a language other
 fact-check's; no claim of the test half is seen in training) and the 15 odd-numbered unrelated or
 topical near-miss texts. The re-ranker is trained on the even groups only
 (benchmarks/train_reranker.py). Measured with the shipped re-ranker on 2026-12-06: acc@1 0.921,
-3/15 false matches (docs/notes/J-engine.md); with the argument veto (numbers or named entities
+3/15 false matches (docs/round2/engine-quality.md); with the argument veto (numbers or named entities
 that disagree, chosen on the dev halves by helper K): acc@1 0.842, 2/15 false matches
-(docs/notes/K-matching.md). Lowering a floor needs a reason in the commit message.
+(docs/round2/matching.md). Lowering a floor needs a reason in the commit message.
 
 The near-miss DEV set (benchmarks/data/nearmiss_dev.json) is a regression floor, not a held-out
 number: the veto was chosen on it.

@@ -3,7 +3,7 @@
 * Turkish/Azerbaijani suffix handling: the test half of benchmarks/data/inflections_az_tr.json
   (the list was written before the stripper; the stripper was tuned on the dev half only). A
   search for the base form must find a document holding only the inflected form.
-  Measured 2026-12-06: test 111/111 linked, 1/12 distinct-word pairs merged (docs/notes/J-engine.md).
+  Measured 2026-12-06: test 111/111 linked, 1/12 distinct-word pairs merged (docs/round2/engine-quality.md).
 * Language ID of Azerbaijani typed without ə: az_ner_mnahmadov *test* sentences with ə → e
   (the spelling cues were tuned on its train sentences): 0.980. Turkish that must stay Turkish:
   CheckThat! 2021 1A Turkish *test* tweets 0.997, Turkish SemEval-2022 news texts 0.987.

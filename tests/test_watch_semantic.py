@@ -1,7 +1,7 @@
 """Cross-lingual semantic and claim watchlists on the hand-written held-out set
 (tests/data/watch_semantic.json): English queries fire on Arabic, Russian, Turkish and
 Azerbaijani articles about the same thing, and the near misses (same place or neighbouring topic)
-stay silent. Bounds are the measured results with a margin (docs/notes/H-watch.md)."""
+stay silent. Bounds are the measured results with a margin (docs/round2/watchlists.md)."""
 
 from __future__ import annotations
 

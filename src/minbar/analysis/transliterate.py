@@ -218,7 +218,7 @@ def given_names() -> frozenset[str]:
     )
 
 
-#: A lone Russian surname in -ова/-ева (dev-measured choice, docs/notes/J-engine.md).
+#: A lone Russian surname in -ова/-ева (dev-measured choice, docs/round2/engine-quality.md).
 BARE_CYRILLIC_FEMININE = True
 
 

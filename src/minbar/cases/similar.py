@@ -3,7 +3,7 @@
 The dense e5 cosine alone cannot tell a paraphrase from a near-miss on the same topic (measured:
 "foreign students' visa fees doubled" vs "the number of foreign students doubled" is 0.92,
 above true translations at 0.89), so both uses also require the sparse latent-term similarity
-that the matching engine's auto-matching uses (``AUTO_MIN_SPARSE``); docs/notes/G-cases.md has
+that the matching engine's auto-matching uses (``AUTO_MIN_SPARSE``); docs/round2/cases.md has
 the numbers.
 """
 

@@ -35,7 +35,7 @@ AUTO_MIN_SPARSE = 0.45
 #: ... and whose nearest fact-check (dense cosine) is at least this close: the sparse pass,
 #: the costliest part of matching, is skipped below it. On the demo (2026-12-06) all 77 distinct
 #: auto-matched sentences had a nearest cosine >= 0.8426; the floor 0.84 looks up 492 sentences
-#: instead of 741 (COS_FLOOR 0.82) and keeps all 77 (docs/notes/I-work.md).
+#: instead of 741 (COS_FLOOR 0.82) and keeps all 77 (docs/round2/workers.md).
 AUTO_MIN_COS = 0.84
 MIN_TOKENS = 5
 MAX_CHARS = 600

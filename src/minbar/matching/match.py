@@ -43,7 +43,7 @@ RRF_K = 60
 #: Below this dense cosine to the nearest fact-check no text in our evaluation sets was a match
 #: (lowest true match 0.84 on the cross-lingual set; unrelated text sits around 0.77).
 COS_FLOOR = 0.82
-#: Pair features that, when set, veto a match (chosen on the dev halves, docs/notes/K-matching.md).
+#: Pair features that, when set, veto a match (chosen on the dev halves, docs/round2/matching.md).
 VETO = ("num_conflict", "ent_conflict")
 _VETO_COLS = tuple(FEATURES.index(f) for f in VETO)
 
@@ -279,7 +279,7 @@ class Matcher:
         hits = [self.index.search(qv, VECTOR_K) for qv in qvecs]
         near = [i for i, h in enumerate(hits) if h and h[0][1] >= min_cos]
         # (Running BM25 in a thread while the sparse pass encodes was measured: no gain on the
-        # 2-core machine, docs/notes/K-matching.md.)
+        # 2-core machine, docs/round2/matching.md.)
         qsparse = dict(zip(near, self.embedder.sparse([texts[i] for i in near]), strict=True))
         lexical = dict(zip(near, self.lexical([texts[i] for i in near]), strict=True))
         results: list[list[Match]] = []

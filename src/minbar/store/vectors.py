@@ -142,7 +142,7 @@ def add_article_vectors(engine: Engine, ids: Sequence[int], vectors: np.ndarray)
 #: How far below the highest id an index looks for vectors committed late (a slower worker's
 #: older batch). Counting the whole table per query would be too slow (SQLite walks every page:
 #: 0.6 s at 200k vectors); a range count over the last ``TAIL`` ids takes 2-7 ms on SQLite and
-#: ~1 ms on PostgreSQL, whatever the table size (docs/notes/A-layers.md).
+#: ~1 ms on PostgreSQL, whatever the table size (docs/round2/layers.md).
 TAIL = 2048
 
 

@@ -216,7 +216,7 @@ def query_stems(token: str, lang: str | None = None) -> list[str]:
 
 def keyword_terms(query: str, lang: str | None = None) -> list[list[str]]:
     """Watch-list keyword → one entry per word, each the list of stems any of which may match
-    (see docs/notes/J-engine.md). Pass the result to :func:`matches_keyword`."""
+    (see docs/round2/engine-quality.md). Pass the result to :func:`matches_keyword`."""
     return [query_stems(t, lang) for t in light_tokens(query)]
 
 

@@ -9,7 +9,7 @@ process that runs enrichment (CLI, embedded scheduler, Redis worker) evaluates a
 * keyword: :class:`minbar.watch.keywords.KeywordIndex` (normalised, inflection-aware);
 * entity: the canonical entity keys stored by the analysis stage (one key across scripts);
 * semantic: every semantic watchlist's e5 *query* vector against the batch's article *passage*
-  vectors as one matrix product, with a calibrated cosine threshold (docs/notes/H-watch.md);
+  vectors as one matrix product, with a calibrated cosine threshold (docs/round2/watchlists.md);
 * claim: an article the auto-matcher linked to the watchlist's fact-check(s), or an article
   sentence close to the watchlist's claim (dense cosine and sparse latent-term floors of the
   matching engine).
@@ -31,7 +31,7 @@ from minbar.watch.vectors import similarities
 
 ARTICLE_KINDS = ("keyword", "entity", "semantic", "claim")
 #: e5 query→passage cosine above which an article is "about" a semantic watchlist's query.
-#: Calibrated on tests/data/watch_semantic.json (see docs/notes/H-watch.md).
+#: Calibrated on tests/data/watch_semantic.json (see docs/round2/watchlists.md).
 SEMANTIC_THRESHOLD = 0.83
 #: Claim watchlists: an article is looked at sentence by sentence only when its passage vector
 #: is this close to the claim (cheap prefilter), ...
