@@ -23,7 +23,6 @@ from minbar.errors import (
     NotFound,
     RateLimited,
 )
-from minbar.store.accounts import utcnow
 from minbar.store.schema import (
     api_tokens,
     audit_events,
@@ -32,6 +31,7 @@ from minbar.store.schema import (
     memberships,
     users,
 )
+from minbar.text.dates import utcnow
 
 SYSTEM = Actor.system("test")
 PASSWORD = "correct horse battery"

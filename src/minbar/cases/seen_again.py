@@ -22,6 +22,7 @@ from minbar.cases.workflow import ACTIVE
 from minbar.store import case_articles as sql_art
 from minbar.store import cases as sql
 from minbar.store.db import connection, transaction
+from minbar.text.dates import aware
 
 
 def link_seen_again(
@@ -47,7 +48,7 @@ def link_seen_again(
         sentences = sql_art.checkworthy_sentences(conn, article_ids)
         briefs = sql.cases_brief(conn, [i for i, _ in open_cases])
         origins = {i: c["article_id"] for i, c in briefs.items()}
-        opened = {i: sql.aware(c["created_at"]) for i, c in briefs.items()}
+        opened = {i: aware(c["created_at"]) for i, c in briefs.items()}
         stored = sql_art.stored_at(conn, list(sentences))
     pairs = [(aid, s) for aid, sents in sentences.items() for s in sents]
     if not pairs:

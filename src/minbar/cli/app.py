@@ -6,7 +6,6 @@ method; nothing registers itself by being imported.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,7 @@ from typing import Annotated
 import typer
 
 from minbar.cli import accounts, analysis, demo, ingest, matching, read, work
-from minbar.cli.common import Group, err, exit_code_for, sub_app
+from minbar.cli.common import Group, err, report, sub_app
 from minbar.config import Settings
 
 app = typer.Typer(
@@ -89,14 +88,4 @@ def main() -> None:
         err.print("minbar: aborted")
         sys.exit(130)
     except Exception as exc:  # the user gets a sentence, not a traceback
-        known = exit_code_for(exc)
-        if known is None:
-            if os.environ.get("MINBAR_DEBUG"):
-                raise
-            known = (
-                3,
-                f"minbar: unexpected error: {type(exc).__name__}: {exc} "
-                "(set MINBAR_DEBUG=1 for a traceback)",
-            )
-        err.print(known[1], highlight=False, markup=False)
-        sys.exit(known[0])
+        sys.exit(report(exc))

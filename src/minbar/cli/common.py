@@ -48,6 +48,22 @@ def exit_code_for(exc: BaseException) -> tuple[int, str] | None:
     return None
 
 
+def report(exc: BaseException) -> int:
+    """Print ``exc`` as one sentence on stderr and return the exit code (3 and a hint for what
+    we did not expect; ``MINBAR_DEBUG=1`` re-raises it for a traceback)."""
+    known = exit_code_for(exc)
+    if known is None:
+        if os.environ.get("MINBAR_DEBUG"):
+            raise exc
+        known = (
+            3,
+            f"minbar: unexpected error: {type(exc).__name__}: {exc} "
+            "(set MINBAR_DEBUG=1 for a traceback)",
+        )
+    err.print(known[1], highlight=False, markup=False)
+    return known[0]
+
+
 class Group(TyperGroup):
     """Turns our errors into a message and an exit code inside the command itself, so that the
     contract's exit codes hold however the app is invoked (console script or ``CliRunner``)."""
@@ -58,17 +74,7 @@ class Group(TyperGroup):
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except Exception as exc:  # the user gets a sentence, not a traceback
-            known = exit_code_for(exc)
-            if known is None:
-                if os.environ.get("MINBAR_DEBUG"):
-                    raise
-                known = (
-                    3,
-                    f"minbar: unexpected error: {type(exc).__name__}: {exc} "
-                    "(set MINBAR_DEBUG=1 for a traceback)",
-                )
-            err.print(known[1], highlight=False, markup=False)
-            raise typer.Exit(known[0]) from None
+            raise typer.Exit(report(exc)) from None
 
 
 def sub_app(help_text: str) -> typer.Typer:

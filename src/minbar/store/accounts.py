@@ -8,7 +8,7 @@ plain dicts; times as aware UTC datetimes. Validation and permissions are the fa
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -20,23 +20,7 @@ from minbar.store.schema import (
     organisations,
     users,
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: every stored time is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def iso(value: datetime | None) -> str | None:
-    value = aware(value)
-    return value.isoformat() if value else None
-
+from minbar.text.dates import aware, iso, utcnow
 
 # --- organisations ------------------------------------------------------------------------
 

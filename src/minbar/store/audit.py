@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, or_, select
 
-from minbar.store.accounts import iso, utcnow
 from minbar.store.schema import audit_events, committees
+from minbar.text.dates import iso, utcnow
 
 
 def append(

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, or_, select, update
 
 from minbar.store import search as fts
-from minbar.store.cases import aware, iso, utcnow
+from minbar.store.cases import iso
 from minbar.store.factchecks import dedup_key
 from minbar.store.schema import (
     article_sentences,
@@ -22,6 +22,7 @@ from minbar.store.schema import (
     stories,
     story_articles,
 )
+from minbar.text.dates import aware, utcnow
 from minbar.text.normalize import search_key, stem_key
 
 # --- articles the cases refer to ------------------------------------------------------------------

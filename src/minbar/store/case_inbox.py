@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from minbar.store.cases import iso, utcnow
+from minbar.store.cases import iso
 from minbar.store.schema import cases, committees, notifications, tips
+from minbar.text.dates import utcnow
 
 # --- notifications --------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ change, its timeline event and its notifications commit together or not at all).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,21 +26,12 @@ from minbar.store.schema import (
     memberships,
     users,
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from minbar.text import dates
+from minbar.text.dates import utcnow
 
 
 def iso(value: datetime | None) -> str | None:
-    value = aware(value)
-    return value.isoformat(timespec="seconds") if value else None
+    return dates.iso(value, "seconds")
 
 
 # --- cases ----------------------------------------------------------------------------------------

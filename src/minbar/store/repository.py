@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, insert, or_, select, update
 
@@ -19,11 +19,7 @@ from minbar.store import search as fts
 from minbar.store.db import open_engine
 from minbar.store.schema import article_bands, articles, ingest_log, sources
 from minbar.text import dedup
-from minbar.text.dates import to_utc
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from minbar.text.dates import to_utc, utcnow
 
 
 class Store:

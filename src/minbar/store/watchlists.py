@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import func, insert, select, update
@@ -30,13 +30,9 @@ from minbar.store.schema import (
     watch_channels,
     watchlists,
 )
-from minbar.text.dates import to_utc
+from minbar.text.dates import to_utc, utcnow
 
 STAGE = "watch"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _iso(value) -> str | None:

@@ -42,3 +42,19 @@ def parse_datetime(value: object) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         pass
     raise ValueError(f"not a date: {text[:40]!r}")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """:func:`to_utc` that passes ``None`` through (SQLite hands back naive datetimes: every
+    stored time is UTC)."""
+    return None if value is None else to_utc(value)
+
+
+def iso(value: datetime | None, timespec: str = "auto") -> str | None:
+    """ISO 8601 in UTC, or ``None``."""
+    value = aware(value)
+    return value.isoformat(timespec=timespec) if value else None
