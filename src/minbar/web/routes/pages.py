@@ -142,9 +142,17 @@ def article_page(request: Request, article_id: int, mb=Depends(get_mb)):
             original = mb.article(art["duplicate_of"])
         except NotFound:
             original = None
+    from minbar.web.deps import resolve_actor
+
+    actor = resolve_actor(request, optional=True)
+    # "open a case" for those who may open one in some committee (analysts and up)
+    can_open = actor is not None and (
+        actor.is_admin or any(mb.can(actor, "case.work", cid) for cid in actor.roles)
+    )
     return render(
         request,
         "article.html",
+        can_open=can_open,
         art=art,
         blocks=blocks,
         mentions=mentions,
