@@ -10,9 +10,9 @@ import pytest
 from minbar.config import Settings
 from minbar.errors import Conflict, InvalidInput, NotFound
 from minbar.ingest.pipeline import ingest
+from minbar.store.backup import backup, restore
 from minbar.store.repository import Store
 from minbar.store.search import Filters
-from minbar.work.backup import backup, restore
 from tests.conftest import write_jsonl
 
 

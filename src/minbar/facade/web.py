@@ -83,9 +83,10 @@ class WebMixin:
         from datetime import timedelta
 
         from minbar.store.dashboard import stream_now
+        from minbar.store.db import connection
 
         def compute() -> list[dict]:
-            with self.store.engine.connect() as conn:
+            with connection(self.store.engine) as conn:
                 now = stream_now(conn)
             return self.stories(since=now - timedelta(hours=hours), sort="velocity", limit=limit)
 

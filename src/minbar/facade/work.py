@@ -45,13 +45,13 @@ class WorkMixin:
 
     def backup(self, path: str | Path) -> dict:
         """A consistent copy of the embedded database at ``path`` (a new file)."""
-        from minbar.work.backup import backup
+        from minbar.store.backup import backup
 
         return backup(self.settings, path)
 
     def restore(self, path: str | Path) -> dict:
         """Replace the embedded database with a backup (this facade's caches are dropped)."""
-        from minbar.work.backup import restore
+        from minbar.store.backup import restore
 
         self.close()
         return restore(self.settings, path)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError as DatabaseError
 
@@ -47,6 +47,12 @@ def connection(engine: Engine) -> Iterator[Connection]:
     """A connection for reads; anything written on it without a commit is rolled back."""
     with engine.connect() as conn:
         yield conn
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database (health checks); raises when it cannot be reached."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def database_error_reason(exc: BaseException) -> str:

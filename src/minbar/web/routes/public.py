@@ -16,10 +16,9 @@ PAGE_SIZE = 25
 
 @router.get("/healthz", tags=["health"], response_model=Health, summary="Liveness and database")
 def healthz(mb=Depends(get_mb)) -> dict:
-    from sqlalchemy import text
+    from minbar.store.db import ping
 
-    with mb.store.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    ping(mb.store.engine)
     from minbar import __version__
 
     return {"status": "ok", "version": __version__, "database": mb.store.dialect}
