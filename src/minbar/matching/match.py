@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from sqlalchemy import Engine
 
 from minbar.analysis.embeddings import Embedder, get_embedder, sparse_dot
 from minbar.matching.features import (
@@ -33,6 +32,7 @@ from minbar.matching.features import (
 from minbar.matching.rerank import Reranker, default_reranker
 from minbar.store import search as fts
 from minbar.store.case_articles import cases_of_factchecks
+from minbar.store.db import connection
 from minbar.store.factchecks import get_factchecks, get_sparse, load_vectors, set_sparse
 from minbar.store.vectors import VectorIndex
 from minbar.text.language import detect_languages
@@ -80,7 +80,7 @@ class Matcher:
     """Holds the derived vector index over a store's fact-checks; rebuild after imports."""
 
     def __init__(
-        self, engine: Engine, embedder: Embedder | None = None, reranker: Reranker | None = None
+        self, engine, embedder: Embedder | None = None, reranker: Reranker | None = None
     ) -> None:
         self.engine = engine
         self.embedder = embedder or get_embedder()
@@ -104,7 +104,7 @@ class Matcher:
 
     def lexical(self, texts: list[str]) -> list[list[tuple[int, float]]]:
         """BM25 hits over the fact-check claims for each text (one connection)."""
-        with self.engine.connect() as conn:
+        with connection(self.engine) as conn:
             return [fts.bm25_any(conn, fts.FACTCHECKS, t, LEXICAL_K) for t in texts]
 
     def candidates(
@@ -217,7 +217,7 @@ class Matcher:
         tie the row in the text's language wins. Order is kept otherwise."""
         if len(scored) < 2:
             return scored
-        with self.engine.connect() as conn:
+        with connection(self.engine) as conn:
             case_of = cases_of_factchecks(conn, [c.factcheck_id for c, _ in scored])
         if not case_of:
             return scored
