@@ -440,14 +440,14 @@ def test_every_ui_string_is_translated():
     assert len(msgids) > 100
     catalogs = load_catalogs()
     missing = {}
-    for lang in ("ar", "tr", "az", "ru"):
+    for lang in ("ar", "tr", "az", "en", "ru"):  # en: msgstr = msgid, so tools count it whole
         messages = catalogs[lang].messages
         gaps = sorted(str(m) for m in msgids if not messages.get(m))
         if gaps:
             missing[lang] = gaps
     assert not missing, missing
     # no placeholder lost or invented
-    for lang in ("ar", "tr", "az", "ru"):
+    for lang in ("ar", "tr", "az", "en", "ru"):
         for m in msgids:
             if isinstance(m, str):
                 want = set(re.findall(r"%\(\w+\)s", m))
