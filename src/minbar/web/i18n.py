@@ -61,30 +61,20 @@ class Translations:
         return format_decimal(value, locale=self.locale)
 
     def datetime(self, value, fmt: str = "medium") -> str:
-        if value is None or value == "":
-            return ""
-        if isinstance(value, str):
-            try:
-                value = datetime.fromisoformat(value)
-            except ValueError:
-                return value
+        value = _parsed(value)
         if isinstance(value, datetime):
             return format_datetime(value, fmt, locale=self.locale)
         if isinstance(value, date):
             return format_date(value, fmt, locale=self.locale)
-        return str(value)
+        return "" if value is None else str(value)
 
     def date(self, value, fmt: str = "medium") -> str:
-        if value is None or value == "":
-            return ""
-        if isinstance(value, str):
-            try:
-                value = datetime.fromisoformat(value)
-            except ValueError:
-                return value
+        value = _parsed(value)
         if isinstance(value, datetime):
             value = value.date()
-        return format_date(value, fmt, locale=self.locale)
+        if isinstance(value, date):
+            return format_date(value, fmt, locale=self.locale)
+        return "" if value is None else str(value)
 
     @property
     def dir(self) -> str:
@@ -159,3 +149,15 @@ def negotiate(accept_language: str | None) -> str | None:
         if primary in LANGUAGES:
             return primary
     return None
+
+
+def _parsed(value):
+    """An ISO string as a datetime; ``None`` for empty; anything else (a bad string) as it is."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
