@@ -80,3 +80,26 @@ def test_published_case_is_matched_once(settings) -> None:
     finally:
         mb.wait_evidence(30)
         mb.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5G masts in Istanbul cause headaches", set()),
+        ("The G20 summit gathered 20 leaders", {"20"}),
+        ("MH17 was shot down, killing 298 people", {"298"}),
+        ("Су-35 стоят 85 миллионов", {"85"}),
+        ("AI-92 benzini 1,10 manata qalxdı", {"1.1"}),
+        ("a 5km road for 3bn dollars", {"5", "3"}),
+    ],
+)
+def test_model_codes_are_not_quantities(text: str, expected: set[str]) -> None:
+    from minbar.matching.features import numbers
+
+    assert numbers(text) == expected
+
+
+def test_two_5g_texts_do_not_share_a_number() -> None:
+    feats = _pair("5G masts in Baku", "en", "5G вышки в Баку вызывают рак", "ru")
+    assert feats[FEATURES.index("num_match")] == 0.0
+    assert not vetoed(feats)

@@ -97,14 +97,19 @@ _NOT_QUANTITY = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
     re.IGNORECASE,
 )
+#: Model names and codes, not quantities: a capitalised word glued to digits ("G20", "MH17",
+#: "F-16", "Su-35", "AI-92") or digits glued to one capital letter ("5G", "4K", "3D"). Units
+#: written in lower case ("5km", "3bn") stay quantities.
+_CODE = re.compile(r"(?<![\w-])(?:[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё]*-?\d+|\d+[A-ZА-ЯЁ])(?![\w-])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,  ])\d{3})+$")
 
 
 def numbers(text: str) -> frozenset[str]:
     """Quantities in a text, normalised (``10,000`` = ``10.000`` = ``10000``; ``7,5`` = ``7.5``).
 
-    Handles, hashtags, URLs, dates, "COVID-19" and years are not the claim's quantities."""
-    text = _NOT_QUANTITY.sub(" ", text.translate(ASCII_DIGITS))
+    Handles, hashtags, URLs, dates, "COVID-19", model codes ("5G", "F-16") and years are not
+    the claim's quantities."""
+    text = _CODE.sub(" ", _NOT_QUANTITY.sub(" ", text.translate(ASCII_DIGITS)))
     found = set()
     for raw in _NUMBER.findall(text):
         m = _THOUSANDS.match(raw)
