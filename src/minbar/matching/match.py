@@ -213,35 +213,38 @@ class Matcher:
         return scored
 
     def _one_per_case(self, scored: list, stored: dict, lang: str | None) -> list:
-        """Keep the best row of each published case (rows of one case share its claim); on a
-        tie the row in the text's language wins. Order is kept otherwise."""
+        """Keep one row per published case. The rows of a case carry the same claim (one per
+        summary language), so their scores differ only by retrieval noise (identical vectors
+        tie in arbitrary order): the case keeps its best score, given to its row in the text's
+        language when it has one, else to its best row. Order is kept otherwise."""
         if len(scored) < 2:
             return scored
         with connection(self.engine) as conn:
             case_of = cases_of_factchecks(conn, [c.factcheck_id for c, _ in scored])
         if not case_of:
             return scored
-        best: dict[int, int] = {}
-        for k, (c, p) in enumerate(scored):
+        first: dict[int, int] = {}  # case -> position of its best row
+        pick: dict[int, int] = {}  # case -> position of the row shown
+        for k, (c, _p) in enumerate(scored):
             case = case_of.get(c.factcheck_id)
             if case is None:
                 continue
-            j = best.get(case)
-            if j is None:
-                best[case] = k
-                continue
-            pj = scored[j][1]
-            if p > pj or (
-                p == pj
-                and stored[c.factcheck_id].lang == lang != stored[scored[j][0].factcheck_id].lang
+            if case not in first:
+                first[case] = pick[case] = k
+            elif (
+                stored[c.factcheck_id].lang
+                == lang
+                != stored[scored[pick[case]][0].factcheck_id].lang
             ):
-                best[case] = k
-        keep = set(best.values())
-        return [
-            cp
-            for k, cp in enumerate(scored)
-            if case_of.get(cp[0].factcheck_id) is None or k in keep
-        ]
+                pick[case] = k
+        out = []
+        for k, (c, p) in enumerate(scored):
+            case = case_of.get(c.factcheck_id)
+            if case is None:
+                out.append((c, p))
+            elif first[case] == k:
+                out.append((scored[pick[case]][0], p))
+        return out
 
     def match(self, text: str, lang: str | None = None, limit: int = 5) -> list[Match]:
         return self.match_many([text], [lang], limit)[0]
