@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
 
 from minbar.store import stages
 from minbar.store.repository import Store, utcnow
@@ -34,7 +34,7 @@ from minbar.store.schema import (
 from minbar.store.vectors import from_bytes, to_bytes
 from minbar.text.dates import to_utc
 
-#: What the clusterer needs of a story (its aggregates), for online assignment and consolidation.
+#: What the clusterer needs of a story (its aggregates), for online assignment.
 STATE_COLUMNS = (
     stories.c.id,
     stories.c.centroid,
@@ -101,14 +101,13 @@ def item_rows(store: Store, ids: Sequence[int]) -> tuple[list, dict[int, set[str
             keys.setdefault(aid, set()).add(key)
     out = []
     for r in rows:
-        at = r.at if isinstance(r.at, datetime) else datetime.fromisoformat(str(r.at))
         out.append(
             ItemRow(
                 id=r.id,
                 title=r.title or "",
                 lead=r.lead or "",
                 lang=r.lang,
-                at=to_utc(at),
+                at=_aware(r.at),
                 duplicate_of=r.duplicate_of,
                 vector=from_bytes(r.vector).astype(np.float32),
             )
@@ -182,20 +181,44 @@ def story_states(
     return [_state(r) for r in rows], root_story
 
 
-def recent_story_states(store: Store, days: float) -> list[StoryState]:
-    """Stories (not merged) active in the last ``days`` of stream time (the newest stored
-    story end)."""
+def recent_arrivals(store: Store, since: datetime) -> tuple[datetime | None, list[datetime]]:
+    """The stream clock (newest stored story end; None without stories) and the publication
+    times of the articles that joined a story since ``since`` (wall clock)."""
     with store.engine.connect() as conn:
         clock = conn.execute(select(func.max(stories.c.last_published))).scalar()
-        if clock is None:
-            return []
+        times = conn.execute(
+            select(_when())
+            .select_from(
+                story_articles.join(articles, articles.c.id == story_articles.c.article_id)
+            )
+            .where(story_articles.c.joined_at >= since)
+            .distinct()
+        ).scalars()
+        return (None if clock is None else to_utc(clock)), [_aware(t) for t in times]
+
+
+def stories_meeting(
+    store: Store, ranges: Sequence[tuple[datetime, datetime]]
+) -> list[tuple[int, int, datetime]]:
+    """``(id, article count, last publication)`` of the stories (not merged) whose span meets
+    one of ``ranges``."""
+    if not ranges:
+        return []
+    meets = [
+        and_(stories.c.last_published >= lo, stories.c.first_published <= hi) for lo, hi in ranges
+    ]
+    with store.engine.connect() as conn:
         rows = conn.execute(
-            select(*STATE_COLUMNS).where(
-                stories.c.status != "merged",
-                stories.c.last_published >= to_utc(clock) - timedelta(days=days),
+            select(stories.c.id, stories.c.article_count, stories.c.last_published).where(
+                stories.c.status != "merged", or_(*meets)
             )
         ).all()
-    return [_state(r) for r in rows]
+    return [(r.id, r.article_count, to_utc(r.last_published)) for r in rows]
+
+
+def _aware(value) -> datetime:
+    """An aware UTC datetime from a driver value (SQLite may hand back ISO text)."""
+    return to_utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
 
 
 @dataclass
@@ -231,35 +254,14 @@ def save_batch(
     assigned): the new stories, the memberships ``(article_id, story_id, similarity)``, the
     refreshed aggregates of the stories in ``known``, the stage rows of ``done``; then close the
     stories that went quiet. Story ids may be temporary (< 0); returns {temp id: stored id}."""
-    now = utcnow()
     real: dict[int, int] = {}
 
     def sid(i: int | None) -> int | None:
         return real.get(i) if i is not None and i < 0 else i
 
+    now = utcnow()
     with store.engine.begin() as conn:
-        for s in new:
-            real[s.temp_id] = conn.execute(
-                insert(stories).values(
-                    title="",
-                    titles="{}",
-                    languages="[]",
-                    article_count=0,
-                    status="open",
-                    parent_id=s.parent_id if (s.parent_id or 0) > 0 else None,
-                    first_published=s.first,
-                    last_published=s.last,
-                    created_at=now,
-                    updated_at=now,
-                )
-            ).inserted_primary_key[0]
-        for s in new:
-            if s.parent_id is not None and s.parent_id < 0:
-                conn.execute(
-                    update(stories)
-                    .where(stories.c.id == real[s.temp_id])
-                    .values(parent_id=sid(s.parent_id))
-                )
+        _insert_stories(conn, new, real, now)
         if links:
             conn.execute(
                 insert(story_articles),
@@ -274,30 +276,104 @@ def save_batch(
     return real
 
 
-def merge_stories(
-    store: Store, merged: Sequence[tuple[int, int]], quiet_hours: float, text_keys: TextKeys
-) -> None:
-    """Apply consolidation: each ``(gone, kept)`` moves its members to ``kept`` and stays as a
-    "merged" story pointing at it; the survivors' aggregates are recomputed from their members."""
+def _insert_stories(conn: Connection, new: Sequence[NewStory], real: dict, now: datetime) -> None:
+    """Insert ``new`` (empty until ``refresh``), filling ``real`` {temp id: stored id}; a parent
+    may be another new story's temp id."""
+    for s in new:
+        real[s.temp_id] = conn.execute(
+            insert(stories).values(
+                title="",
+                titles="{}",
+                languages="[]",
+                article_count=0,
+                status="open",
+                parent_id=s.parent_id if (s.parent_id or 0) > 0 else None,
+                first_published=s.first,
+                last_published=s.last,
+                created_at=now,
+                updated_at=now,
+            )
+        ).inserted_primary_key[0]
+    for s in new:
+        if s.parent_id is not None and s.parent_id < 0:
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == real[s.temp_id])
+                .values(parent_id=real[s.parent_id])
+            )
+
+
+def _retire(conn: Connection, gone: int, kept: int, now: datetime) -> None:
+    """``gone`` hands its (remaining) members to ``kept`` and stays as a "merged" story pointing
+    at it; stories developing ``gone`` develop ``kept`` (``kept`` itself then develops nothing)."""
+    conn.execute(
+        update(story_articles).where(story_articles.c.story_id == gone).values(story_id=kept)
+    )
+    conn.execute(
+        update(stories)
+        .where(stories.c.id == gone)
+        .values(status="merged", parent_id=kept, updated_at=now)
+    )
+    conn.execute(
+        update(stories)
+        .where(stories.c.parent_id == gone, stories.c.id != gone)
+        .values(parent_id=case((stories.c.id == kept, None), else_=kept))
+    )
+
+
+def member_ids(store: Store, story_ids: Sequence[int]) -> dict[int, int]:
+    """{article id: story id} of every member of ``story_ids``."""
+    with store.engine.connect() as conn:
+        return dict(
+            conn.execute(
+                select(story_articles.c.article_id, story_articles.c.story_id).where(
+                    story_articles.c.story_id.in_(list(story_ids))
+                )
+            ).all()
+        )
+
+
+def apply_regroup(
+    store: Store,
+    *,
+    new: Sequence[NewStory],
+    moves: Sequence[tuple[int, int, float | None]],
+    emptied: dict[int, int],
+    quiet_hours: float,
+    text_keys: TextKeys,
+) -> dict[int, int]:
+    """Apply an order-free consolidation in one transaction: insert ``new`` stories (temporary
+    ids < 0), move each ``(article_id, story_id, similarity)`` (``story_articles.article_id`` is
+    the key: an update), retire each ``emptied`` story into the one its members went to (marked
+    "merged" with ``parent_id`` pointing there), then recompute the aggregates of every story
+    that gained or lost members and close the quiet ones. Returns {temp id: stored id}."""
+    now = utcnow()
+    real: dict[int, int] = {}
     with store.engine.begin() as conn:
-        for gone, kept in merged:
+        _insert_stories(conn, new, real, now)
+
+        def sid(i: int) -> int:
+            return real[i] if i < 0 else i
+
+        moved = [a for a, _, _ in moves]
+        losers = set(
+            conn.execute(
+                select(story_articles.c.story_id).where(story_articles.c.article_id.in_(moved))
+            ).scalars()
+        )
+        if moves:
             conn.execute(
                 update(story_articles)
-                .where(story_articles.c.story_id == gone)
-                .values(story_id=kept)
+                .where(story_articles.c.article_id == bindparam("aid"))
+                .values(story_id=bindparam("sid"), similarity=bindparam("sim"), joined_at=now),
+                [{"aid": a, "sid": sid(s), "sim": sim} for a, s, sim in moves],
             )
-            conn.execute(
-                update(stories)
-                .where(stories.c.id == gone)
-                .values(status="merged", parent_id=kept, updated_at=utcnow())
-            )
-            conn.execute(
-                update(stories)
-                .where(stories.c.parent_id == gone, stories.c.id != gone)
-                .values(parent_id=kept)
-            )
-        refresh(conn, sorted({k for _, k in merged} - {g for g, _ in merged}), {}, text_keys)
+        for gone, kept in emptied.items():
+            _retire(conn, gone, sid(kept), now)
+        touched = (losers | {sid(s) for _, s, _ in moves}) - set(emptied)
+        refresh(conn, sorted(touched), {}, text_keys)
         close_quiet(conn, quiet_hours)
+    return real
 
 
 def refresh(
