@@ -4,6 +4,7 @@ clustering cost per article with 100k articles in the store (SQLite and PostgreS
 
     python benchmarks/stories.py [--tune] [--skip-speed] [--speed-n 100000]
     python benchmarks/stories.py --quality-only   # B-cubed per arrival order only, seconds
+    python benchmarks/stories.py --db-orders      # through the database, chunks of 40, ~1 min
 
 ``--tune`` grid-searches the weights and the join threshold on the DEV half only (odd event
 numbers) and prints the best; the shipped constants in ``minbar.stories.clustering`` are set
@@ -184,10 +185,20 @@ def developing_link(items, records, params: Params) -> dict:
     }
 
 
-def db_path(settings_cm, label: str, records, items, chunk: int = 40) -> dict:
+def db_path(
+    settings_cm,
+    label: str,
+    records,
+    items,
+    chunk: int = 40,
+    arrival: str = "chronological",
+    consolidation: bool = False,
+) -> dict:
     """The same set through the real pipeline: ingest (near-duplicate links included), the
     article vectors ``minbar enrich`` would compute (from the cache), entity rows as the entity
-    stage writes them, then :func:`cluster_pending` in batches of arrival (chronological)."""
+    stage writes them, then :func:`cluster_pending` in batches of arrival (``arrival``: a key of
+    :func:`orders`), and with ``consolidation`` the periodic consolidation (the hourly job's
+    call, :func:`consolidate` with its defaults) after every batch."""
     from sqlalchemy import insert
 
     from minbar.analysis.embeddings import to_bytes
@@ -195,10 +206,10 @@ def db_path(settings_cm, label: str, records, items, chunk: int = 40) -> dict:
     from minbar.models import ArticleIn
     from minbar.store.repository import Store
     from minbar.store.schema import article_entities, article_vectors
-    from minbar.stories.stage import cluster_pending, load_items
+    from minbar.stories.stage import cluster_pending, consolidate, load_items
 
     by_idx = {i.id: i for i in items}
-    order = sorted(records, key=lambda r: (by_idx[r["idx"]].t, r["idx"]))
+    order = [records[i.id] for i in orders(items)[arrival]]
     with settings_cm() as settings:
         store = Store.open(settings)
         art_of = {}
@@ -240,6 +251,8 @@ def db_path(settings_cm, label: str, records, items, chunk: int = 40) -> dict:
                     conn.execute(insert(article_entities), ents)
             art_of.update({a: r["idx"] for a, r in zip(ids, part, strict=True)})
             cluster_pending(store)
+            if consolidation:
+                consolidate(store)
         seconds = time.perf_counter() - t0
         assert len(load_items(store, list(art_of))) == len(art_of)
         from minbar.stories.provenance import list_stories
@@ -253,6 +266,8 @@ def db_path(settings_cm, label: str, records, items, chunk: int = 40) -> dict:
     return {
         "backend": label,
         "arrival_chunk": chunk,
+        "arrival": arrival,
+        "consolidation_after_each_chunk": consolidation,
         "all": bcubed(pred, gold),
         "test": bcubed(pred, gold, test),
         "seconds": round(seconds, 1),
@@ -466,6 +481,25 @@ def _article_row(aid: int, rec: dict, at: datetime) -> dict:
     }
 
 
+def db_orders(records, items, result: dict) -> None:
+    """Chunks of 40 in every arrival order through both backends, online only and followed by
+    the consolidation; writes benchmarks/results/stories_db_orders.json."""
+    result["when"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    rows = result["db_path_chunks_of_40"] = []
+    for label, cm in (("sqlite", sqlite_settings), ("postgresql", pg_settings)):
+        for consolidation in (False, True):
+            for arrival in orders(items):
+                r = db_path(cm, label, records, items, 40, arrival, consolidation)
+                rows.append(r)
+                print(
+                    f"{label:10} {arrival:13} consolidation={consolidation!s:5} "
+                    f"all {r['all']['f1']:.3f} test {r['test']['f1']:.3f} {r['seconds']} s",
+                    flush=True,
+                )
+    out = RESULTS.with_name("stories_db_orders.json")
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tune", action="store_true")
@@ -476,12 +510,21 @@ def main() -> None:
     ap.add_argument("--keys", choices=("auto", "fallback"), default="auto")
     ap.add_argument("--skip-db", action="store_true", help="skip the SQLite/PostgreSQL path")
     ap.add_argument("--quality-only", action="store_true", help="B-cubed only (seconds)")
+    ap.add_argument(
+        "--db-orders",
+        action="store_true",
+        help="only: through SQLite and PostgreSQL in chunks of 40 in all five arrival orders, "
+        "with and without the periodic consolidation after each chunk (~1 min)",
+    )
     args = ap.parse_args()
     records = load_records()
     keys_name, keys_fn = entity_keys_fn(args.keys == "fallback")
     items = build_items(records, keys_fn=keys_fn)
     params = Params()
     result: dict = {"machine": machine(), "entity_keys": keys_name}
+    if args.db_orders:
+        db_orders(records, items, result)
+        return
     if args.quality_only:
         args.skip_speed = args.skip_semeval = args.skip_db = True
     if args.tune:
