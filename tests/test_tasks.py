@@ -116,7 +116,7 @@ def test_sqlite_huey_registers_the_periodic_poll(tmp_path) -> None:
     # story consolidation runs once an hour, at minute 17
     at_17 = huey.read_periodic(datetime(2026, 11, 20, 12, 17))
     assert "consolidate_stories" in {type(t).__name__ for t in at_17}
-    assert huey.minbar_consolidate.call_local() == {"merged": 0}  # empty store: nothing to do
+    assert huey.minbar_consolidate.call_local() == {"changed": 0}  # empty store: nothing to do
 
 
 def test_underlying_function_polls_due_sources(tmp_path, server) -> None:

@@ -17,7 +17,7 @@ import json
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from minbar.store import stories as db
+from minbar.store import story_records as db
 from minbar.store.repository import Store
 from minbar.text.dates import to_utc
 

@@ -120,18 +120,19 @@ def make_huey(
 
     @huey.periodic_task(crontab(minute="17"), retries=0)
     def consolidate_stories() -> dict:
-        """Hourly: merge stories that online assignment kept apart (under the story lock, so
-        it never races an assignment on any machine)."""
+        """Hourly: regroup the recent window's stories order-free (merges what online assignment
+        kept apart, splits what it chained), under the story lock, so it never races an
+        assignment on any machine."""
         from minbar.stories.stage import consolidate
 
         def work(store: Store) -> int:
             with leases.exclusive(store.engine, leases.STORY_LOCK):
                 return consolidate(store)
 
-        merged = with_store(work)
-        if merged:
-            log.info("consolidation merged %d stories", merged)
-        return {"merged": merged}
+        changed = with_store(work)
+        if changed:
+            log.info("consolidation merged or split %d stories", changed)
+        return {"changed": changed}
 
     huey.minbar_poll_sources = poll_sources  # type: ignore[attr-defined]
     huey.minbar_consolidate = consolidate_stories  # type: ignore[attr-defined]
