@@ -129,6 +129,20 @@ class EntityRecognizer:
         defs = [(d, True) for d in user_entities] + [(d, False) for d in shipped_defs()]
         self.gaz = Gazetteer(defs)
         self.given = given_names()
+        self._tha_as_s()
+
+    def _tha_as_s(self) -> None:
+        """Arabic ث is read as t in the skeleton (th in English, Luther = لوثر = Лютер), but
+        Turkish and Azerbaijani write it s in Arab names (آل ثاني Al Sani, عثمان Osman): a
+        listed person's Arabic alias with ث also answers to its s reading."""
+        for idx, ent in enumerate(self.gaz.entities):
+            if ent.type != "PER" or ent.user:
+                continue
+            for alias in ent.aliases:
+                if "ث" in alias and len(alias.split()) >= 2:
+                    sk = skeleton(alias.replace("ث", "س"))
+                    if len(sk) >= 5:
+                        self.gaz.skeletons.setdefault(sk, idx)
 
     # -- gazetteer ------------------------------------------------------------------------------
 
@@ -396,8 +410,10 @@ class EntityRecognizer:
     def _only_name(toks: list[Tok]) -> bool:
         """1-4 words that can only be a person's name: capitalised (a lower-case part after a
         hyphen, "Ban Ki-moon", or a connector such as "bin", "de" allowed), no title, no
-        stop word."""
-        if not 1 <= len(toks) <= 4:
+        stop word. Connectors do not count towards the four ("Тамим бин Хамад Аль Тани")."""
+        connectors = lex.AR_NAME_CONNECTORS | lex.NAME_CONNECTORS
+        words = sum(t.fold not in connectors for t in toks)
+        if not 1 <= words <= 4 or len(toks) > 6:
             return False
         if toks[0].script != "arabic" and not all(
             t.cap or t.fold in lex.NAME_CONNECTORS or (k and t.gap == "-")

@@ -37,6 +37,8 @@ _LATIN_DIGRAPHS = (
     ("sch", "s"), ("kh", "h"), ("gh", "k"), ("sh", "s"), ("ch", "j"), ("zh", "j"), ("dh", "t"),
     ("th", "t"), ("ts", "s"), ("tch", "j"), ("dj", "j"), ("dzh", "j"), ("ph", "f"),
 )  # fmt: skip
+#: English "chr" is /kr/ (Christopher = Xristofor = Христофор = كريستوفر).
+_EN_DIGRAPHS = (("chr", "kr"), *_LATIN_DIGRAPHS)
 #: Latin languages where ``c`` is /dʒ/ and ``x`` is /x/ (tr, az) versus English ``c`` = k/s.
 _C_AS_K = {"en"}
 
@@ -45,18 +47,19 @@ _CYRILLIC_CLASS = {
     "с": "s", "з": "s", "ш": "s", "щ": "s", "ц": "s", "ж": "j", "ч": "j", "х": "h",
     "л": "l", "р": "r", "м": "m", "н": "n",
 }  # fmt: skip
-_CYRILLIC_DIGRAPHS = (("дж", "j"), ("кс", "ks"))
+#: тс like Latin ts and ц (Уотсон Watson); Arabic تس likewise (يلتسين Yeltsin, شولتس Scholz).
+_CYRILLIC_DIGRAPHS = (("дж", "j"), ("кс", "ks"), ("тс", "s"))
 
 _ARABIC_CLASS = {
     "ب": "b", "پ": "b", "ف": "f", "ڤ": "f", "ت": "t", "ط": "t", "د": "t", "ض": "s",
-    "ذ": "t", "ث": "s", "ك": "k", "ق": "k", "غ": "k", "گ": "k", "س": "s", "ص": "s",
+    "ذ": "t", "ث": "t", "ك": "k", "ق": "k", "غ": "k", "گ": "k", "س": "s", "ص": "s",
     "ز": "s", "ش": "s", "ظ": "s", "ج": "j", "چ": "j", "خ": "h", "ح": "h", "ه": "h",
     "ل": "l", "ر": "r", "م": "m", "ن": "n",
 }  # fmt: skip
 
 #: Arabic spellings of ç/ch in foreign names (تشاووش Çavuş, كوتشاريان Kocharyan) and of v
 #: (وورغون Vurğun).
-_ARABIC_DIGRAPHS = (("تش", "j"), ("وو", "f"))
+_ARABIC_DIGRAPHS = (("تش", "j"), ("وو", "f"), ("تس", "s"))
 #: A feminine surname: Əliyeva, Алиева, Məmmədova, Мамедова, علييفا, Karimova, Putina.
 _FEMININE = re.compile(r"(?:ov|ev|yev|in|ski|sk)a$|(?:ов|ев|ёв|ин|ск)(?:а|ая)$|(?:وف|يف|ين)ا$")
 FEMININE_MARK = "@"
@@ -82,6 +85,19 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _ARTICLE = re.compile(
     r"(?<![^\W\d_])(?:[aeəu][lsdrntzş]|[аэу](?:ль|[лсдрнтзш]))[-‐]", re.IGNORECASE
 )
+
+
+#: "Abdel Nasser", "Abdul Rahman", "Абдель Рахман": the article of عبد ال… written with its l
+#: before a sun letter, where Arabic drops it (عبد الناصر, عبد الرحمن; see _SUN_LETTERS) and
+#: glued spellings assimilate it (Abdurrahman, Əbdürrəhman): the l is dropped here too.
+_ABD_SUN = re.compile(
+    r"(?<![^\W\d_])(?:(abd[uüeəi])l[-\s]?(?=[tdszrnlşţ])|(абд[уеюэ])ль?[-\s]?(?=[тдсзрнлшц]))",
+    re.IGNORECASE,
+)
+
+
+def _abd(m: re.Match) -> str:
+    return m.group(1) or m.group(2)
 
 
 def script_of(text: str) -> str:
@@ -131,13 +147,14 @@ def _word_skeleton(
     if article:
         keep_l = compound and word[2] not in _SUN_LETTERS
         word = ("ل" if keep_l else "") + word[2:]
-    word = fold_token(word)
+    word = _respell(fold_token(word), script)
     feminine = feminine_ok and bool(_FEMININE.search(word))
     # An initial H-like sound is kept as a velar: Russian writes a foreign h as г (Гейдар,
     # Гасанов, Гитлер), so h ~ г ~ ح ~ х there. Inside a word h stays dropped (Məhəmməd /
     # Мамед, Behbudov / Бейбутов, John / Джон); measured both ways on names_xscript.json dev.
-    initial_h = word[:1] in _H_INITIAL or word.startswith("kh")
-    initial_v = word[:1] in _VOWEL_INITIAL
+    latin_x = script == "latin" and lang not in _C_AS_K and word[:1] == "x"  # Xalid, Xədicə
+    initial_h = word[:1] in _H_INITIAL or word.startswith("kh") or latin_x
+    initial_v = word[:1] in _VOWEL_INITIAL and word not in _OGLU
     # glides up to the -ov/-ev itself, not in a case ending after it (Əliyevi, Алиеву)
     glides = (script, _OV_END.search(word).end()) if _OV_SURNAME.search(word) else None
     if script == "arabic":
@@ -152,7 +169,8 @@ def _word_skeleton(
             table = {**_LATIN_CLASS, "c": "k", "x": "ks", "j": "j"}
         if len(word) > 3 and word.endswith("wi"):  # nisba -wi: Tahtawi = Tahtavi
             word = word[:-2] + "vi"
-        classes = _classes(word, table, _LATIN_DIGRAPHS, glides)
+        digraphs = _EN_DIGRAPHS if lang in _C_AS_K else _LATIN_DIGRAPHS
+        classes = _classes(word, table, digraphs, glides)
     out = "".join(c for c in classes if c and c != "h")
     if initial_h:
         out = "k" + out
@@ -184,6 +202,38 @@ def _is_glide(word: str, i: int, script: str) -> bool:
     return ch in "ийы" or (ch in "еёюя" and word[i - 1] in _CYR_VOWELS)
 
 
+#: "son of" written as a word of its own (Arabic داود أوغلو, a patronymic "Heydər oğlu") or as a
+#: surname's ending (Davutoğlu): no vowel-initial mark, so both spellings meet.
+_OGLU = frozenset(("oglu", "ogly", "оглу", "оглы", "اوغلو"))
+#: Spellings of one sound that differ by script, rewritten before the classes are read:
+#: * W before a vowel is a consonant (Edward = Эдвард = إدوارد), like v; so is a word-initial U
+#:   before a vowel in Latin and Cyrillic (Uilyam, Уильям = William) and a word-initial و or و
+#:   before alef in Arabic (وهاب Vahab, واقف Vaqif, ناتوان Natəvan), which is otherwise a vowel;
+#: * the title bəy/bek before -ov (Əzizbəyov = Азизбеков = عزيزبيوف): one spelling.
+_RESPELL = {
+    "latin": (
+        (re.compile(r"^u(?=[aeiouy])"), "v"),
+        (re.compile(r"w(?=[aeiouy])"), "v"),
+        (re.compile(r"(?<=be)k(?=[oe]v)"), "y"),
+    ),
+    "cyrillic": (
+        (re.compile(r"^у(?=[аеёиоуэюя])"), "в"),
+        (re.compile(r"(?<=бе)к(?=ов)"), "й"),
+    ),
+    "arabic": (
+        (re.compile(r"^و(?!و)"), "ڤ"),
+        (re.compile(r"(?<!^)(?<!و)و(?=ا)"), "ڤ"),
+        (re.compile(r"(?<=ب)ك(?=وف)"), "ي"),
+    ),
+}
+
+
+def _respell(word: str, script: str) -> str:
+    for pat, repl in _RESPELL[script]:
+        word = pat.sub(repl, word)
+    return word
+
+
 def collapse(s: str) -> str:
     out = []
     for ch in s:
@@ -200,7 +250,7 @@ def skeleton(name: str, lang: str | None = None) -> str:
     Words are concatenated before repeated classes collapse, so "Abdullah" and "عبد الله"
     agree; the Arabic article is dropped (فخر الدين → Fahrettin). ``lang`` only matters for
     Latin ``c``/``x`` (English versus Turkish/Azerbaijani)."""
-    words = _LETTERS.findall(_ARTICLE.sub("", light(name)))
+    words = _LETTERS.findall(_ABD_SUN.sub(_abd, _ARTICLE.sub("", light(name))))
     fem_ok = _cyrillic_feminine_ok(words) if script_of(name) == "cyrillic" else True
     parts = [
         _word_skeleton(w, lang, i > 0 and fold_token(words[i - 1]) in _COMPOUND_FIRST, fem_ok)
