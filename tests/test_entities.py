@@ -240,8 +240,9 @@ def test_token_with_no_trie_form_does_not_crash():
 #: Reached 2026-12-06 (helper M): test half 21/33 linked, 0 of 20 near-name pairs merged; dev
 #: half (tuned on) 30/33. Round 3 (ث as t, w/و/у as v, initial Latin x as h, oğlu, тс/تس,
 #: Abdel + sun letter, bəy/бек): dev 31/33, dev2 (names_xscript_dev2.json, 71 people and 35 near
-#: pairs, tuned on) 65/71, 0 merges on either near list.
-NAMES_TEST_FLOOR = 21
+#: pairs, tuned on) 65/71, 0 merges on either near list; test half, run once at the end
+#: (2026-12-06T09:50Z): 23/33 = 0.697, 0 of 20 near pairs merged. Floor: measured - 0.01.
+NAMES_TEST_FLOOR = 0.687
 NAMES_DEV_FLOOR = 31
 NAMES_DEV2_FLOOR = 65
 
@@ -257,7 +258,7 @@ def test_gate_names_test_half_linked_and_no_near_name_merged():
     r = _names_eval("test")
     linked, total = map(int, r["linked_count"].split("/"))
     assert total >= 30
-    assert linked >= NAMES_TEST_FLOOR, r
+    assert linked / total >= NAMES_TEST_FLOOR, r
     assert r["near_pairs"] >= 20
     assert r["wrong_merges"] == [], r["wrong_merges"]
 
