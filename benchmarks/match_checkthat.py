@@ -332,12 +332,16 @@ def evaluate(ds: Dataset) -> dict:
         matcher = cls(store.engine)
         matcher.refresh()
         thr = matcher.reranker.threshold
-        full = Matcher(store.engine, matcher.embedder, matcher.reranker) if ds.given else None
+        full = (
+            Matcher(store.engine, matcher.embedder, matcher.reranker, matcher.same_reranker)
+            if ds.given
+            else None
+        )
         t1 = time.time()
         runs: dict[str, list[list[str]]] = {"dense": [], "hybrid_rrf": [], "reranked": []}
         if ds.given:
             runs["given_bm25"] = []
-        pool_recall, pool_size, top_prob, partial_runs = [], [], [], []
+        pool_recall, pool_size, top_prob, partial_runs, top_ok = [], [], [], [], []
         for qid, text, qv, qsp in zip(ds.qids, ds.queries, qd, qs, strict=True):
             if ds.given:
                 given = [(fid_of[c], r) for c, r in ds.given[qid]]
@@ -357,6 +361,7 @@ def evaluate(ds: Dataset) -> dict:
             pool_recall.append(len(pool & g) / len(g))
             pool_size.append(len(pool))
             top_prob.append(scored[0][1] if scored else 0.0)
+            top_ok.append(bool(scored) and scored[0][1] >= matcher.threshold(scored[0][0], ds.lang))
             if full is not None:  # the same query, our own retrieval over the partial collection
                 partial_runs.append(
                     [cid_of[c.factcheck_id] for c, _ in full.score(text, ds.lang, qv, qsp)]
@@ -366,7 +371,7 @@ def evaluate(ds: Dataset) -> dict:
     if ds.given:  # the RRF order of the given candidates is the given BM25 order
         del runs["hybrid_rrf"]
     rr = runs["reranked"]
-    answered = [p >= thr for p in top_prob]
+    answered = top_ok
     in_pool = [r > 0 for r in pool_recall]
     n = len(rels)
     out = {

@@ -83,13 +83,20 @@ def main() -> None:
                     "group": q["group"],
                     "hard": q.get("hard", False),
                     "cands": [
-                        (group_of_url[urls[c.factcheck_id]], round(p, 4), round(c.cos, 4))
+                        (
+                            group_of_url[urls[c.factcheck_id]],
+                            round(p, 4),
+                            round(c.cos, 4),
+                            p >= matcher.threshold(c, q["lang"]),
+                        )
                         for c, p in scored[:10]
                     ],
                 }
             )
         seconds = time.time() - t0
     thr = matcher.reranker.threshold
+    if matcher.same_reranker is not None:
+        thr = {"cross-language": thr, "same-language": matcher.same_reranker.threshold}
     fc_langs = defaultdict(set)
     for g in data["groups"]:
         for u in g["factchecks"]:
@@ -104,7 +111,7 @@ def main() -> None:
     correct = total = recall5 = false_matches = unrelated = hard_ok = hard_n = 0
     fm_lang = defaultdict(lambda: [0, 0])
     for r in rows:
-        top = [c for c in r["cands"] if c[1] >= thr]
+        top = [c for c in r["cands"] if c[3]]
         if r["group"] is None:
             unrelated += 1
             false_matches += bool(top)

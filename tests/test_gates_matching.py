@@ -7,7 +7,10 @@ topical near-miss texts. The re-ranker is trained on the even groups only
 (benchmarks/train_reranker.py). Measured with the shipped re-ranker on 2026-12-06: acc@1 0.921,
 3/15 false matches (docs/round2/engine-quality.md); with the argument veto (numbers or named entities
 that disagree, chosen on the dev halves by helper K): acc@1 0.842, 2/15 false matches
-(docs/round2/matching.md). Lowering a floor needs a reason in the commit message.
+(docs/round2/matching.md). Third session (2026-12-06, same day): same-language pairs get their
+own re-ranker and only entities that must agree (listed ones, short unlisted organisations and
+places) can veto — chosen on dev (benchmarks/rerank_dev.py); test half run once: acc@1 0.882
+(67/76), 1/15 false matches. Lowering a floor needs a reason in the commit message.
 
 The near-miss DEV set (benchmarks/data/nearmiss_dev.json) is a regression floor, not a held-out
 number: the veto was chosen on it.
@@ -28,9 +31,9 @@ from minbar.store.repository import Store
 
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "xling_claims.json"
 NEARMISS = DATA.parent / "nearmiss_dev.json"
-ACC_FLOOR = 0.84
-MAX_FALSE = 2
-NEARMISS_MAX_FALSE = 19
+ACC_FLOOR = 0.88  # measured 0.882 (67/76)
+MAX_FALSE = 1  # measured 1 of 15
+NEARMISS_MAX_FALSE = 18  # measured 18 of 30 (dev set: a regression floor, not a held-out number)
 
 
 def split_of(query: dict) -> str:

@@ -103,3 +103,39 @@ def test_two_5g_texts_do_not_share_a_number() -> None:
     feats = _pair("5G masts in Baku", "en", "5G вышки в Баку вызывают рак", "ru")
     assert feats[FEATURES.index("num_match")] == 0.0
     assert not vetoed(feats)
+
+
+def test_only_entities_that_must_agree_can_veto() -> None:
+    from minbar.matching.features import entity_conflict
+
+    # listed places disagree: another claim
+    assert entity_conflict(frozenset({"LOC:germany"}), frozenset({"LOC:turkiye"}))
+    # a short unlisted organisation counts ("Gürcüstan Milli Bankı" vs another bank)
+    assert entity_conflict(
+        frozenset({"ORG:gurcustan-milli-banki"}), frozenset({"ORG:azerbaycan-merkezi-banki"})
+    )
+    # an unlisted person's skeleton key (a tweet's signature, a headline-case run) does not
+    assert not entity_conflict(frozenset({"PER:~jnfklsnk"}), frozenset({"PER:~skrts"}))
+    # nor a long capitalised run taken for an organisation
+    assert not entity_conflict(
+        frozenset({"ORG:police-find-satanic-ritual-dungeon"}), frozenset({"ORG:police"})
+    )
+
+
+def test_same_language_pairs_use_their_own_weights() -> None:
+    from minbar.matching.match import Candidate
+    from minbar.matching.rerank import default_same_reranker
+
+    same = default_same_reranker()
+    assert same is not None and same.features == FEATURES  # shipped with the package
+    n = len(FEATURES)
+    zero = Reranker((0.0,) * n, -5.0, 0.5, (0.0,) * n, (1.0,) * n)
+    one = Reranker((0.0,) * n, 5.0, 0.9, (0.0,) * n, (1.0,) * n)
+    m = Matcher(None, embedder=object(), reranker=zero, same_reranker=one)
+    feats = [0.0] * n
+    tr, ru = Candidate(1, 0.9, 0.1, lang="tr"), Candidate(2, 0.9, 0.1, lang="ru")
+    assert m.probability(tr, "tr", feats) > 0.99 and m.threshold(tr, "tr") == 0.9
+    assert m.probability(ru, "tr", feats) < 0.01 and m.threshold(ru, "tr") == 0.5
+    assert m.probability(tr, None, feats) < 0.01  # unknown language: the cross-language model
+    # a caller's own re-ranker alone scores every pair
+    assert Matcher(None, embedder=object(), reranker=zero).same_reranker is None

@@ -4,7 +4,8 @@
    language paraphrases), fused by reciprocal rank.
 2. Re-rank: a calibrated logistic model over features that separate near-misses (dense and
    sparse e5 similarity and their margins over rival candidates, numbers, negation) gives a
-   probability per candidate.
+   probability per candidate; pairs in one language have their own weights (a paraphrase in
+   the claim's language shares its words, a translation does not).
 3. Veto: a candidate whose event arguments disagree with the text — numbers on both sides that
    never agree, or named entities on both sides with none in common ("Germany" vs "Türkiye",
    cross-script keys) — is not the same claim, whatever its similarity: its probability is 0.
@@ -29,7 +30,7 @@ from minbar.matching.features import (
     side,
     sparse_cover,
 )
-from minbar.matching.rerank import Reranker, default_reranker
+from minbar.matching.rerank import Reranker, default_reranker, default_same_reranker
 from minbar.store import search as fts
 from minbar.store.case_articles import cases_of_factchecks
 from minbar.store.db import connection
@@ -74,17 +75,27 @@ class Candidate:
     factcheck_id: int
     cos: float
     rrf: float
+    #: the fact-check's language (set by :meth:`Matcher.featurize`)
+    lang: str | None = None
 
 
 class Matcher:
     """Holds the derived vector index over a store's fact-checks; rebuild after imports."""
 
     def __init__(
-        self, engine, embedder: Embedder | None = None, reranker: Reranker | None = None
+        self,
+        engine,
+        embedder: Embedder | None = None,
+        reranker: Reranker | None = None,
+        same_reranker: Reranker | None = None,
     ) -> None:
+        """``reranker`` scores pairs across languages (and every pair when there is no
+        ``same_reranker``); ``same_reranker`` pairs whose texts share a language. Passing a
+        ``reranker`` alone uses it for all pairs."""
         self.engine = engine
         self.embedder = embedder or get_embedder()
         self.reranker = reranker or default_reranker()
+        self.same_reranker = same_reranker or (None if reranker else default_same_reranker())
         self._index: VectorIndex | None = None
         self._vectors: dict[int, np.ndarray] = {}
         self._sides: dict[int, Side] = {}
@@ -167,6 +178,8 @@ class Matcher:
         cands = [c for c in cands if c.factcheck_id in stored]
         if not cands:
             return []
+        for c in cands:
+            c.lang = stored[c.factcheck_id].lang
         qsparse = qsparse or self.embedder.sparse([text])[0]
         sparse = self._sparse_of(stored)
         sims = {c.factcheck_id: sparse_dot(qsparse, sparse[c.factcheck_id]) for c in cands}
@@ -201,49 +214,57 @@ class Matcher:
             cached = self._sides[fc.id] = side(fc.claim, fc.lang, with_entities)
         return cached
 
+    def probability(self, cand: Candidate, lang: str | None, feats: list[float]) -> float:
+        """The calibrated probability that the candidate checks the text's claim (vetoes
+        aside); same-language pairs use their own weights when there are any."""
+        if self.same_reranker is not None and lang and cand.lang == lang:
+            return self.same_reranker.probability(feats)
+        return self.reranker.probability(feats)
+
+    def threshold(self, cand: Candidate, lang: str | None) -> float:
+        """The no-match cut of the model that scores this pair."""
+        if self.same_reranker is not None and lang and cand.lang == lang:
+            return self.same_reranker.threshold
+        return self.reranker.threshold
+
     def score(
         self, text: str, lang: str | None, qvec: np.ndarray, qsparse: tuple | None = None
     ) -> list[tuple[Candidate, float]]:
         """Every retrieved candidate with its calibrated probability, best first."""
         scored = [
-            (c, 0.0 if vetoed(f) else self.reranker.probability(f))
+            (c, 0.0 if vetoed(f) else self.probability(c, lang, f))
             for c, f in self.featurize(text, lang, qvec, qsparse)
         ]
         scored.sort(key=lambda cp: (-cp[1], -cp[0].cos))
         return scored
 
-    def _one_per_case(self, scored: list, stored: dict, lang: str | None) -> list:
-        """Keep one row per published case. The rows of a case carry the same claim (one per
-        summary language), so their scores differ only by retrieval noise (identical vectors
-        tie in arbitrary order): the case keeps its best score, given to its row in the text's
-        language when it has one, else to its best row. Order is kept otherwise."""
-        if len(scored) < 2:
-            return scored
+    def _one_per_case(self, scored: list, passed: list[bool], stored: dict, lang) -> list:
+        """The accepted candidates, one row per published case, best first. ``passed``: each
+        candidate's probability reached its no-match cut. The rows of a case carry the same
+        claim (one per summary language), so they differ only by retrieval noise and by which
+        model scored them (same- or cross-language): a case is accepted when any of its rows
+        passed, keeps its best passing score, and is shown by its row in the text's language
+        when it has one, else by that best row."""
         with connection(self.engine) as conn:
             case_of = cases_of_factchecks(conn, [c.factcheck_id for c, _ in scored])
-        if not case_of:
-            return scored
-        first: dict[int, int] = {}  # case -> position of its best row
-        pick: dict[int, int] = {}  # case -> position of the row shown
-        for k, (c, _p) in enumerate(scored):
+        best: dict[int, int] = {}  # case -> position of its best passing row
+        shown: dict[int, int] = {}  # case -> position of its row in the text's language
+        for k, ((c, _p), ok) in enumerate(zip(scored, passed, strict=True)):
             case = case_of.get(c.factcheck_id)
             if case is None:
                 continue
-            if case not in first:
-                first[case] = pick[case] = k
-            elif (
-                stored[c.factcheck_id].lang
-                == lang
-                != stored[scored[pick[case]][0].factcheck_id].lang
-            ):
-                pick[case] = k
+            if ok and case not in best:
+                best[case] = k
+            if case not in shown and stored[c.factcheck_id].lang == lang:
+                shown[case] = k
         out = []
-        for k, (c, p) in enumerate(scored):
+        for k, ((c, p), ok) in enumerate(zip(scored, passed, strict=True)):
             case = case_of.get(c.factcheck_id)
             if case is None:
-                out.append((c, p))
-            elif first[case] == k:
-                out.append((scored[pick[case]][0], p))
+                if ok:
+                    out.append((c, p))
+            elif best.get(case) == k:
+                out.append((scored[shown.get(case, k)][0], p))
         return out
 
     def match(self, text: str, lang: str | None = None, limit: int = 5) -> list[Match]:
@@ -265,10 +286,10 @@ class Matcher:
         candidates, so a sentence on a checked topic but with another claim can still win).
         ``vectors``: the texts' e5 query vectors when the caller already has them. ``min_cos``:
         texts whose nearest fact-check is less similar are not scored (no sparse pass)."""
-        threshold = self.reranker.threshold if min_score is None else min_score
         # Entities are extracted only for candidates above the threshold unless the model
         # itself reads them (the veto result is the same either way).
-        lazy = not any(f.startswith("ent_") for f in self.reranker.features)
+        models = [self.reranker] + ([self.same_reranker] if self.same_reranker else [])
+        lazy = not any(f.startswith("ent_") for m in models for f in m.features)
         langs = langs or [None] * len(texts)
         missing = [i for i, lg in enumerate(langs) if not lg]
         langs = list(langs)
@@ -295,14 +316,21 @@ class Matcher:
             )
             scored = sorted(
                 (
-                    (c, self.reranker.probability(f))
+                    (c, self.probability(c, lang, f))
                     for c, f in feats
                     if f[FEATURES.index("sparse")] >= min_sparse and not vetoed(f)
                 ),
                 key=lambda cp: (-cp[1], -cp[0].cos),
             )
-            scored = [(c, p) for c, p in scored if p >= threshold]
+            passed = [
+                p >= (self.threshold(c, lang) if min_score is None else min_score)
+                for c, p in scored
+            ]
+            if not any(passed):
+                results.append([])
+                continue
             stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
+            scored = self._one_per_case(scored, passed, stored, lang)
             if lazy and scored:  # the entity veto, on the few candidates that could be returned
                 qents = entities(text, lang)
                 scored = [
@@ -312,7 +340,7 @@ class Matcher:
                         qents, self._side_of(stored[c.factcheck_id], True).entities
                     )
                 ]
-            scored = self._one_per_case(scored, stored, lang)[:limit]
+            scored = scored[:limit]
             results.append(
                 [
                     Match(

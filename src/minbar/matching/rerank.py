@@ -18,6 +18,9 @@ from importlib import resources
 from minbar.matching.features import FEATURES
 
 WEIGHTS_FILE = "reranker.json"
+#: Weights for same-language pairs (query and fact-check in one language), see
+#: :func:`default_same_reranker`.
+SAME_WEIGHTS_FILE = "reranker_same.json"
 
 
 @dataclass(frozen=True)
@@ -73,4 +76,18 @@ class Reranker:
 @lru_cache(maxsize=1)
 def default_reranker() -> Reranker:
     path = resources.files("minbar.matching") / "data" / WEIGHTS_FILE
+    return Reranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def default_same_reranker() -> Reranker | None:
+    """The model for same-language pairs, or None when the package ships none (then
+    :func:`default_reranker` scores every pair). Trained on the cross-lingual dev half's
+    same-language pairs plus CheckThat! 2021 2A English train tweets, chosen on dev
+    (``benchmarks/rerank_dev.py``): a paraphrase in the claim's own language shares words and
+    numbers with it in ways a translation does not, and the cross-language model ordered
+    English tweet → claim candidates worse than its own first stage."""
+    path = resources.files("minbar.matching") / "data" / SAME_WEIGHTS_FILE
+    if not path.is_file():
+        return None
     return Reranker.from_json(json.loads(path.read_text(encoding="utf-8")))
