@@ -409,15 +409,29 @@ def reranker_info() -> dict:
     """Which re-ranker weights were evaluated (the file is retrained from time to time)."""
     from importlib import resources
 
-    from minbar.matching.rerank import WEIGHTS_FILE, default_reranker
+    from minbar.matching.rerank import (
+        SAME_WEIGHTS_FILE,
+        WEIGHTS_FILE,
+        default_reranker,
+        default_same_reranker,
+    )
 
     raw = (resources.files("minbar.matching") / "data" / WEIGHTS_FILE).read_bytes()
     model = default_reranker()
-    return {
+    info = {
         "sha256": hashlib.sha256(raw).hexdigest()[:12],
         "threshold": model.threshold,
         "trained_on": model.trained_on,
     }
+    same = default_same_reranker()
+    if same is not None:
+        raw = (resources.files("minbar.matching") / "data" / SAME_WEIGHTS_FILE).read_bytes()
+        info["same_language"] = {
+            "sha256": hashlib.sha256(raw).hexdigest()[:12],
+            "threshold": same.threshold,
+            "trained_on": same.trained_on,
+        }
+    return info
 
 
 def main() -> None:
