@@ -20,29 +20,19 @@ chosen by (acc@1 − false-match rate). The test splits are not read.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from _claims import average_precision_at
 from match_xling import DATA, split_of
-from train_reranker import (
-    add_extra_factchecks,
-    ct21_pairs,
-    fit_logistic,
-    nearmiss_queries,
-)
+from train_reranker import ct21_pairs, fit_logistic, nearmiss_queries, xling_rows
 
-from minbar import demo
-from minbar.config import Settings
 from minbar.matching import features
-from minbar.matching.factchecks import import_factchecks
 from minbar.matching.features import FEATURES
-from minbar.matching.match import VETO, Matcher
+from minbar.matching.match import VETO
 from minbar.matching.rerank import Reranker, default_reranker
-from minbar.store.factchecks import get_factchecks
-from minbar.store.repository import Store
 
 N = len(FEATURES)
 
@@ -60,30 +50,6 @@ def _conflict_listed(qe: frozenset[str], ce: frozenset[str]) -> bool:
 
 CONFLICT_RULES = {"all": _conflict_all, "listed": _conflict_listed}
 NEUTRAL = Reranker((0.0,) * N, 0.0, 0.5, (0.0,) * N, (1.0,) * N)
-
-
-def xling_rows(queries: list[dict], extra: list[dict]) -> list[tuple]:
-    """(query index, candidate group, features, label, same language?)."""
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    group_of_url = {u: g["id"] for g in data["groups"] for u in g["factchecks"]}
-    group_of_url.update({f["url"]: f["id"] for f in extra})
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=tmp)
-        store = Store.open(settings)
-        import_factchecks(store, [str(p) for p in demo.factcheck_files()], settings)
-        matcher = Matcher(store.engine, reranker=NEUTRAL)
-        add_extra_factchecks(store, matcher, extra)
-        fcs = get_factchecks(store.engine, list(range(1, 100_000)))
-        qvecs = matcher.embedder.queries([q["text"] for q in queries])
-        qsparse = matcher.embedder.sparse([q["text"] for q in queries])
-        for qi, (q, qv, qs) in enumerate(zip(queries, qvecs, qsparse, strict=True)):
-            for cand, feats in matcher.featurize(q["text"], q["lang"], qv, qs):
-                fc = fcs[cand.factcheck_id]
-                g = group_of_url[fc.url]
-                rows.append((qi, g, feats, float(g == q["group"]), fc.lang == q["lang"]))
-        store.close()
-    return rows
 
 
 class _Fixed:
@@ -157,8 +123,8 @@ def ct_map5(pairs, p) -> float:
     )
 
 
-def fit_model(X, y, name: str, thr: float) -> Reranker:
-    w, b, mean, scale = fit_logistic(X, y)
+def fit_model(X, y, name: str, thr: float, weights=None) -> Reranker:
+    w, b, mean, scale = fit_logistic(X, y, weights=weights)
     return Reranker(
         tuple(map(float, w)),
         float(b),
@@ -207,16 +173,9 @@ def mixed_same_cv(rows, queries, Xtr, ytr, thr: float, folds: int = 4) -> np.nda
 
 
 def fit_mixed(Xa, ya, Xb, yb, thr: float) -> Reranker:
+    """One model over two sources weighted equally (``fit_logistic`` per-row weights)."""
     w = np.concatenate([np.full(len(ya), 1 / len(ya)), np.full(len(yb), 1 / len(yb))])
-    w, b, mean, scale = fit_logistic(np.vstack([Xa, Xb]), np.concatenate([ya, yb]), weights=w)
-    return Reranker(
-        tuple(map(float, w)),
-        float(b),
-        thr,
-        tuple(map(float, mean)),
-        tuple(map(float, scale)),
-        trained_on="mixed",
-    )
+    return fit_model(np.vstack([Xa, Xb]), np.concatenate([ya, yb]), "mixed", thr, w)
 
 
 def main() -> None:
@@ -243,7 +202,7 @@ def main() -> None:
     if args.rows_cache and args.rows_cache.exists():
         rows = [tuple(r) for r in json.loads(args.rows_cache.read_text())]
     else:
-        rows = xling_rows(queries, extra)
+        rows = xling_rows(queries, extra, same_flag=True)
         if args.rows_cache:
             args.rows_cache.write_text(json.dumps(rows))
     shipped = default_reranker()
@@ -290,13 +249,9 @@ def main() -> None:
         **xling_outcome(rows, px, queries, shipped.threshold, thr_same),
     }
     if args.write_same:
-        m = models["mixed"]
-        out = Reranker(
-            m.coef,
-            m.intercept,
-            thr_same,
-            m.mean,
-            m.scale,
+        out = dataclasses.replace(
+            models["mixed"],
+            threshold=thr_same,
             trained_on="same-language pairs: minbar cross-lingual dev half (its same-language "
             "candidates) + near-miss dev set, and CheckThat! 2021 2A English train (test "
             "duplicates removed); sources weighted equally; chosen on dev (benchmarks/rerank_dev.py)",

@@ -177,9 +177,10 @@ def ct21_pairs(reranker: Reranker, split: str = "train") -> tuple[list, np.ndarr
     return Q, np.array(X), np.array(y)
 
 
-def xling_rows(queries: list[dict], extra: list[dict] = ()) -> list[tuple]:
-    """(query index, group of candidate, features, label) for the cross-lingual queries;
-    ``extra`` fact-checks ({id, lang, url, claim}) join the demo ones, their group is their id."""
+def xling_rows(queries: list[dict], extra: list[dict] = (), same_flag: bool = False) -> list[tuple]:
+    """(query index, group of candidate, features, label) for the cross-lingual queries, plus
+    "query and fact-check in one language" when ``same_flag``; ``extra`` fact-checks ({id,
+    lang, url, claim}) join the demo ones, their group is their id."""
     n = len(FEATURES)
     neutral = Reranker((0.0,) * n, 0.0, 0.5, (0.0,) * n, (1.0,) * n)
     data = json.loads(DATA.read_text(encoding="utf-8"))
@@ -192,13 +193,15 @@ def xling_rows(queries: list[dict], extra: list[dict] = ()) -> list[tuple]:
         import_factchecks(store, [str(p) for p in demo.factcheck_files()], settings)
         matcher = Matcher(store.engine, reranker=neutral)
         add_extra_factchecks(store, matcher, list(extra))
-        url = {i: f.url for i, f in get_factchecks(store.engine, list(range(1, 100_000))).items()}
+        fcs = get_factchecks(store.engine, list(range(1, 100_000)))
         qvecs = matcher.embedder.queries([q["text"] for q in queries])
         qsparse = matcher.embedder.sparse([q["text"] for q in queries])
         for qi, (q, qv, qs) in enumerate(zip(queries, qvecs, qsparse, strict=True)):
             for cand, feats in matcher.featurize(q["text"], q["lang"], qv, qs):
-                g = group_of_url[url[cand.factcheck_id]]
-                rows.append((qi, g, feats, float(g == q["group"])))
+                fc = fcs[cand.factcheck_id]
+                g = group_of_url[fc.url]
+                row = (qi, g, feats, float(g == q["group"]))
+                rows.append((*row, fc.lang == q["lang"]) if same_flag else row)
     return rows
 
 
