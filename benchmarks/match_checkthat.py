@@ -290,7 +290,9 @@ class GivenCandidates(Matcher):
 
     given: list[tuple[int, int]] = []
 
-    def candidates(self, text: str, qvec: np.ndarray) -> list[Candidate]:
+    def candidates(
+        self, text: str, qvec: np.ndarray, vector_hits=None, lexical=None
+    ) -> list[Candidate]:
         _ = self.index  # loads the vectors
         return [
             Candidate(fid, float(self._vectors[fid] @ qvec), 1.0 / (RRF_K + rank))
