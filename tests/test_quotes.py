@@ -257,3 +257,24 @@ def test_russian_speakers_back_in_the_nominative() -> None:
         assert nominative(genitive, names) == nom
     for same in ("Елена Воронцова", "Министерство энергетики", "регулятора", "двух источников"):
         assert nominative(same, names) == same
+
+
+def test_turkish_institutions_without_apostrophe_in_dictionary_form() -> None:
+    from minbar.text.names import turkish_head_form
+
+    text = (
+        "Meteoroloji Genel Müdürlüğünün verilerine göre, rüzgarın hızı saatte 90 kilometreye "
+        "ulaştı."
+    )
+    assert [q.speaker for q in extract_quotes([text], "tr")] == ["Meteoroloji Genel Müdürlüğü"]
+    cases = {
+        "Milli Eğitim Bakanlığının": "Milli Eğitim Bakanlığı",
+        "İstanbul Büyükşehir Belediyesinden": "İstanbul Büyükşehir Belediyesi",
+        "Türkiye Cumhuriyet Merkez Bankasına": "Türkiye Cumhuriyet Merkez Bankası",
+        "Türk Silahlı Kuvvetlerinin": "Türk Silahlı Kuvvetleri",
+    }
+    for inflected, base in cases.items():
+        assert turkish_head_form(inflected) == base
+    # personal names and one-word names are never cut
+    for name in ("Ali Hakanın", "Hakanın", "Hasan Tekin", "Sağlık Bakanlığı", "AFAD"):
+        assert turkish_head_form(name) == name

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from minbar.analysis import quote_cues as C
-from minbar.text.names import dictionary_form
+from minbar.text.names import dictionary_form, turkish_head_form
 from minbar.text.ru_case import nominative
 
 #: Stands for a direct quotation inside a sentence while the indirect rules run.
@@ -452,11 +452,12 @@ class Speakers:
         """Speakers in dictionary form. Azerbaijani: no case ending (Xidmətinin → Xidməti); Russian:
         the head back in the nominative (:mod:`minbar.text.ru_case`). Turkish writes
         the ending of a name after an apostrophe (removed by ``strip_suffix``), and its bare
-        names often end like one (Tekin, Sarıkaya), so only a hyphenated ending is cut there."""
+        names often end like one (Tekin, Sarıkaya), so only a hyphenated ending and a compound
+        head's n + case (Bakanlığının) are cut there."""
         if self.lang == "az":
             return dictionary_form(name)
-        if self.lang == "tr":
-            return dictionary_form(name, hyphen_only=True)
+        if self.lang == "tr":  # and a compound head without its apostrophe (Bakanlığının)
+            return turkish_head_form(dictionary_form(name, hyphen_only=True))
         if self.lang == "ru":  # по словам Сергея Лаптева → Сергей Лаптев
             return nominative(name, _given_names())
         return name

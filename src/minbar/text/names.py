@@ -10,6 +10,24 @@ from minbar.text.normalize import fold_token, lower
 from minbar.text.suffixes import _ACCUSATIVE, CASE, COPULA, RELATIVE, _name_rank, _readings
 
 _HYPHEN_CASE = re.compile(r"-(?:n?[ıiuü]n|y?[aə]|d[aə]n?|l[aə])$", re.IGNORECASE)
+#: A Turkish compound's head with its possessive (Bakanlığı, Bankası, Kuvvetleri) followed by the
+#: pronominal n and a case ending: Bakanlığı-n-ın, Belediyesi-n-e, Müdürlüğü-n-den.
+_TR_HEAD_CASE = re.compile(
+    r"((?:l[ıiuü]ğ[ıiuü]|s[ıiuü]|l[ae]r[ıi]))n(?:[ıiuü]n|[ae]|d[ae]n|d[ae])$", re.IGNORECASE
+)
+
+
+def turkish_head_form(name: str) -> str:
+    """A Turkish institution written without the apostrophe Turkish gives proper names, back in
+    its dictionary form: *Milli Eğitim Bakanlığının* → *Milli Eğitim Bakanlığı*, *İstanbul
+    Büyükşehir Belediyesinden* → *… Belediyesi*. Only a multi-word name whose last word is a
+    compound head (possessive -lığı/-sı/-ları) + n + case is cut: a bare personal name (Tekin,
+    Hakanın) never takes that n, so it is left alone."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    last = _TR_HEAD_CASE.sub(r"\1", words[-1])
+    return name if last == words[-1] else " ".join([*words[:-1], last])
 
 
 def dictionary_form(name: str, hyphen_only: bool = False) -> str:
