@@ -165,15 +165,17 @@ class Split:
         idx.search = self._wrap("vector_search", idx.search)
         self._orig = {
             "bm25": (fts, "bm25_any"),
-            "language_id": (match_mod, "detect_language"),
+            "language_id": (match_mod, "detect_languages"),
             "get_factchecks": (match_mod, "get_factchecks"),
             "get_sparse": (match_mod, "get_sparse"),
         }
         for key, (mod, name) in self._orig.items():
             stage = "db_reads" if key.startswith("get_") else key
             setattr(mod, name, self._wrap(stage, getattr(mod, name)))
-        score, candidates = matcher.score, matcher.candidates
-        matcher.score = self._wrap("score", score, flag=True)
+        # match() runs match_many(), which featurises (candidates, db reads, features); the
+        # probabilities, vetoes and the one-row-per-case pass after it count as "other".
+        score, candidates = matcher.featurize, matcher.candidates
+        matcher.featurize = self._wrap("score", score, flag=True)
         matcher.candidates = self._wrap("candidates", candidates)
 
     def _wrap(self, key, fn, flag=False):
