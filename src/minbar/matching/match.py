@@ -214,18 +214,21 @@ class Matcher:
             cached = self._sides[fc.id] = side(fc.claim, fc.lang, with_entities)
         return cached
 
+    def model(self, cand: Candidate, lang: str | None) -> Reranker:
+        """The re-ranker for this pair: the same-language one when the text and the
+        fact-check share a language and there is one, else the cross-language one."""
+        if self.same_reranker is not None and lang and cand.lang == lang:
+            return self.same_reranker
+        return self.reranker
+
     def probability(self, cand: Candidate, lang: str | None, feats: list[float]) -> float:
         """The calibrated probability that the candidate checks the text's claim (vetoes
-        aside); same-language pairs use their own weights when there are any."""
-        if self.same_reranker is not None and lang and cand.lang == lang:
-            return self.same_reranker.probability(feats)
-        return self.reranker.probability(feats)
+        aside)."""
+        return self.model(cand, lang).probability(feats)
 
     def threshold(self, cand: Candidate, lang: str | None) -> float:
         """The no-match cut of the model that scores this pair."""
-        if self.same_reranker is not None and lang and cand.lang == lang:
-            return self.same_reranker.threshold
-        return self.reranker.threshold
+        return self.model(cand, lang).threshold
 
     def score(
         self, text: str, lang: str | None, qvec: np.ndarray, qsparse: tuple | None = None
@@ -238,7 +241,7 @@ class Matcher:
         scored.sort(key=lambda cp: (-cp[1], -cp[0].cos))
         return scored
 
-    def _one_per_case(self, scored: list, passed: list[bool], stored: dict, lang) -> list:
+    def _one_per_case(self, scored: list, passed: list[bool], lang: str | None) -> list:
         """The accepted candidates, one row per published case, best first. ``passed``: each
         candidate's probability reached its no-match cut. The rows of a case carry the same
         claim (one per summary language), so they differ only by retrieval noise and by which
@@ -255,7 +258,7 @@ class Matcher:
                 continue
             if ok and case not in best:
                 best[case] = k
-            if case not in shown and stored[c.factcheck_id].lang == lang:
+            if case not in shown and c.lang == lang:
                 shown[case] = k
         out = []
         for k, ((c, p), ok) in enumerate(zip(scored, passed, strict=True)):
@@ -329,8 +332,8 @@ class Matcher:
             if not any(passed):
                 results.append([])
                 continue
+            scored = self._one_per_case(scored, passed, lang)
             stored = get_factchecks(self.engine, [c.factcheck_id for c, _ in scored])
-            scored = self._one_per_case(scored, passed, stored, lang)
             if lazy and scored:  # the entity veto, on the few candidates that could be returned
                 qents = entities(text, lang)
                 scored = [

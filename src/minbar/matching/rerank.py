@@ -73,10 +73,20 @@ class Reranker:
         )
 
 
+def _shipped(name: str) -> Reranker | None:
+    """Weights shipped in the package's data folder, or None when the file is absent."""
+    path = resources.files("minbar.matching") / "data" / name
+    if not path.is_file():
+        return None
+    return Reranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
 @lru_cache(maxsize=1)
 def default_reranker() -> Reranker:
-    path = resources.files("minbar.matching") / "data" / WEIGHTS_FILE
-    return Reranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+    model = _shipped(WEIGHTS_FILE)
+    if model is None:
+        raise FileNotFoundError(f"minbar.matching/data/{WEIGHTS_FILE} is missing: reinstall")
+    return model
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +97,4 @@ def default_same_reranker() -> Reranker | None:
     (``benchmarks/rerank_dev.py``): a paraphrase in the claim's own language shares words and
     numbers with it in ways a translation does not, and the cross-language model ordered
     English tweet → claim candidates worse than its own first stage."""
-    path = resources.files("minbar.matching") / "data" / SAME_WEIGHTS_FILE
-    if not path.is_file():
-        return None
-    return Reranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return _shipped(SAME_WEIGHTS_FILE)

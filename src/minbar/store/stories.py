@@ -492,6 +492,3 @@ def close_quiet(conn: Connection, quiet_hours: float) -> None:
         .where(and_(stories.c.status == "closed", stories.c.last_published >= cutoff))
         .values(status="open")
     )
-
-
-# --- reads behind story listings and records ------------------------------------------------
