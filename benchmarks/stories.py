@@ -262,6 +262,7 @@ def db_path(
         }
         store.close()
     gold = {r["idx"]: r["event"] for r in records}
+    lang = {r["idx"]: r["lang"] for r in records}
     test = {r["idx"] for r in records if r["split"] == "test"}
     return {
         "backend": label,
@@ -270,6 +271,9 @@ def db_path(
         "consolidation_after_each_chunk": consolidation,
         "all": bcubed(pred, gold),
         "test": bcubed(pred, gold, test),
+        "test_per_language": {
+            lg: bcubed(pred, gold, {i for i in test if lang[i] == lg}) for lg in LANGS
+        },
         "seconds": round(seconds, 1),
     }
 
